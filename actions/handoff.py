@@ -1,0 +1,142 @@
+"""Handing a conversation to clinic staff: pause it, tell the patient, alert staff.
+
+Handoff is Rasa's ``ConversationPaused`` event: while paused, Rasa records what the
+patient writes but predicts no action, so the bot stays quiet until staff send a
+``resume`` event. The pause event's metadata holds the reason and a short summary; the
+staff console reads them from the tracker store (the single record of a conversation).
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import OFFICE_HOURS, language_of, last_bot_metadata, latest_intent, send_reply
+from actions.staff_notifier import HandoffAlert, notify_staff_soon
+
+USER_REQUEST = "user_request"
+DISTRESS = "distress"
+OFFER_ACCEPTED = "offer_accepted"
+EMERGENCY = "emergency"
+
+# Answers that end by offering staff contact: a "yes" after one of them accepts it.
+OFFERS_STAFF = {
+    "handoff.offer",
+    "safety.emergency",
+    "safety.personal_advice",
+    "therapy.cost",
+    "chat.bot_challenge",
+}
+SUMMARY_MESSAGES = 3
+SUMMARY_CHARS = 120
+
+
+def summarise(tracker: Tracker) -> str:
+    """A few lines for staff: topics answered so far and the latest patient messages."""
+    topics: list[str] = []
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            topics, texts = [], []
+        elif event.get("event") == "bot":
+            topic = (event.get("metadata") or {}).get("topic")
+            if topic and topic not in topics:
+                topics.append(topic)
+        elif event.get("event") == "user" and event.get("text"):
+            text = " ".join(event["text"].split())
+            texts.append(text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else ""))
+    recent = " | ".join(f"“{t}”" for t in texts[-SUMMARY_MESSAGES:])
+    return f"Topics: {', '.join(topics) or '-'}. Recent messages: {recent or '-'}"
+
+
+def alert_staff(tracker: Tracker, reason: str, summary: str) -> None:
+    """Sends a staff alert in the background (a failure never reaches the patient)."""
+    notify_staff_soon(
+        HandoffAlert(
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            summary=summary,
+            language=language_of(tracker),
+            channel=tracker.get_latest_input_channel(),
+            created_at=time.time(),
+        )
+    )
+
+
+def hand_off(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    reply_key: str | None = None,
+) -> List[EventType]:
+    """Tells the patient what happens next, alerts staff, pauses the conversation."""
+    if reply_key is None:
+        opened = OFFICE_HOURS.is_open()
+        reply_key = "handoff.request.in_hours" if opened else "handoff.request.out_of_hours"
+    summary = summarise(tracker)
+    handoff = {"reason": reason, "summary": summary}
+    send_reply(dispatcher, reply_key, language_of(tracker), handoff=handoff)
+    alert_staff(tracker, reason, summary)
+    return [{"event": "pause", "timestamp": None, "metadata": {"handoff": handoff}}]
+
+
+class ActionHandoff(Action):
+    """The patient asked for a person, or wrote in distress."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if latest_intent(tracker) == "safety_distress":
+            return hand_off(dispatcher, tracker, DISTRESS, reply_key="safety.distress")
+        return hand_off(dispatcher, tracker, USER_REQUEST)
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    """How many patient messages in a row, up to the latest, were not understood."""
+    misses = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") == "user":
+            if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+                break
+            misses += 1
+    return misses
+
+
+class ActionFallback(Action):
+    """Not understood: ask to rephrase; the second time in a row, offer staff."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        key = "handoff.offer" if consecutive_misses(tracker) >= 2 else "chat.fallback"
+        send_reply(dispatcher, key, language_of(tracker))
+        return []
+
+
+class ActionAffirmDeny(Action):
+    """A yes or no: accepts or declines staff contact if the bot just offered it."""
+
+    def name(self) -> Text:
+        return "action_affirm_deny"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        offered = last_bot_metadata(tracker).get("topic") in OFFERS_STAFF
+        affirmed = latest_intent(tracker) == "chat_affirm"
+        if offered and affirmed:
+            return hand_off(dispatcher, tracker, OFFER_ACCEPTED)
+        key = "handoff.declined" if offered else "chat.acknowledge"
+        send_reply(dispatcher, key, language_of(tracker))
+        return []

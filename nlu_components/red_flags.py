@@ -1,0 +1,106 @@
+"""The rule-based safety net: find red-flag symptoms and distress in a message.
+
+The lists live in ``content/red_flags.yml``; this module only normalises text and applies
+them. Pure Python, so tests and the NLU component share it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+import yaml
+from pythainlp.util import normalize as thai_normalize
+
+EMERGENCY = "emergency"
+DISTRESS = "distress"
+LANGUAGES = ("en", "th")
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_THAI_REPEAT = re.compile(r"([\u0E00-\u0E7F])\1{2,}")
+_LATIN_REPEAT = re.compile(r"([a-z])\1{2,}")
+_SPACE_BETWEEN_THAI = re.compile(r"(?<=[\u0E00-\u0E7F])\s+(?=[\u0E00-\u0E7F])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Normalise a message for rule matching.
+
+    >>> normalise("หายใจ  ไม่ออกกกก ค่ะ")
+    'หายใจไม่ออกค่ะ'
+    >>> normalise("I CAN\u2019T breeeeathe")
+    "i can't breeathe"
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text).translate(_CURLY_QUOTES).lower()
+    text = thai_normalize(text)
+    text = _THAI_REPEAT.sub(r"\1", text)
+    text = _LATIN_REPEAT.sub(r"\1\1", text)
+    text = _SPACE_BETWEEN_THAI.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """What the safety net found: ``kind`` is ``emergency`` or ``distress``."""
+
+    kind: str
+    matched: str
+
+
+def _compile(patterns: Mapping[str, Iterable[str]]) -> list[re.Pattern[str]]:
+    compiled = []
+    for language in LANGUAGES:
+        for pattern in patterns.get(language, ()):
+            # English phrases are whole words; Thai has no word boundaries to anchor on.
+            source = rf"\b(?:{pattern})\b" if language == "en" else pattern
+            compiled.append(re.compile(source))
+    return compiled
+
+
+class RedFlagMatcher:
+    """Applies the red-flag lists. Distress is checked first: it also hands off."""
+
+    def __init__(self, lists: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        self._distress = _compile(lists[DISTRESS])
+        self._emergency = _compile(lists[EMERGENCY])
+        self._general_question = _compile(lists.get("general_question", {}))
+        self._personal_now = _compile(lists.get("personal_now", {}))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "RedFlagMatcher":
+        """Builds a matcher from a YAML file shaped like ``content/red_flags.yml``."""
+        with open(path, encoding="utf-8") as handle:
+            return cls(yaml.safe_load(handle))
+
+    def match(self, text: str) -> Optional[RedFlag]:
+        """The red flag in ``text``, or None.
+
+        >>> matcher = RedFlagMatcher.from_file("content/red_flags.yml")
+        >>> matcher.match("ฉีดเมื่อวาน ตอนนี้ไข้สูงหนาวสั่นค่ะ").kind
+        'emergency'
+        >>> matcher.match("can it cause a high fever?") is None
+        True
+        """
+        normalised = normalise(text)
+        for pattern in self._distress:
+            found = pattern.search(normalised)
+            if found:
+                return RedFlag(DISTRESS, found.group())
+        for pattern in self._emergency:
+            for found in pattern.finditer(normalised):
+                if not self._is_general_question(normalised, found):
+                    return RedFlag(EMERGENCY, found.group())
+        return None
+
+    def _is_general_question(self, text: str, symptom: re.Match[str]) -> bool:
+        if any(p.search(text) for p in self._personal_now):
+            return False
+        return any(
+            clause.start() <= symptom.start() and clause.end() >= symptom.end()
+            for pattern in self._general_question
+            for clause in pattern.finditer(text)
+        )

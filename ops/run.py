@@ -1,0 +1,49 @@
+"""``make run``: train if needed, start everything, print where to talk to it.
+
+Ctrl-C (or SIGTERM) stops every process this started.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from ops.settings import VAR_DIR, ensure_api_token
+from ops.stack import make_stack
+from ops.train import train
+
+
+def main() -> int:
+    note = ensure_api_token()
+    if note:
+        print(note)
+    seconds = train()
+    print(f"Model {'trained in %.0f s' % seconds if seconds else 'up to date (no training)'}.")
+    stack = make_stack(log_dir=VAR_DIR / "logs")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        seconds = stack.start()
+        print(
+            f"\nReady in {seconds:.1f} s. Talk to the assistant:\n"
+            f"  REST:       curl -s {stack.rasa_url}/webhooks/rest/webhook "
+            "-H 'Content-Type: application/json' "
+            "-d '{\"sender\": \"me\", \"message\": \"สเต็มเซลล์คืออะไรคะ\"}'\n"
+            f"  socket.io:  {stack.rasa_url}/socket.io\n"
+            f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"
+            f"  Actions:    {stack.action_url}/health\n"
+            f"  Logs:       {VAR_DIR / 'logs'}\n"
+            "Press Ctrl-C to stop."
+        )
+        while all(s.process and s.process.poll() is None for s in stack.services):
+            time.sleep(1)
+        print("A server stopped; see the logs.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...")
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

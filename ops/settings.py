@@ -1,0 +1,63 @@
+"""Configuration for every process we start: one place for defaults.
+
+Precedence: the process environment, then the untracked ``.env`` file, then the defaults
+below. The README lists every variable.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Mapping, Optional
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV_FILE = ROOT / ".env"
+VAR_DIR = ROOT / "var"  # databases and logs of the embedded setup (untracked)
+MODEL_PATH = ROOT / "models" / "current.tar.gz"
+
+
+def defaults(values: Mapping[str, str]) -> dict[str, str]:
+    """Default settings; some derive from others (ports -> URLs)."""
+    action_port = values.get("ACTION_PORT", "5055")
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_PORT": "5005",
+        "ACTION_PORT": action_port,
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_STORE_DIALECT": "sqlite",
+        "TRACKER_STORE_URL": f"sqlite:///{VAR_DIR / 'tracker.db'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": "6379",
+        "LOCK_STORE_DB": "1",
+        "CORS_ORIGINS": "*",
+        "RETENTION_DAYS": "365",
+        "MAX_MESSAGE_CHARS": "2000",
+        "STAFF_WEBHOOK_URL": "",
+        "STAFF_WEBHOOK_TOKEN": "",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+
+
+def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The full environment for a child process."""
+    values: dict[str, str] = {}
+    if ENV_FILE.exists():
+        values.update({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None})
+    values.update(os.environ)
+    values.update(overrides or {})
+    return {**defaults(values), **values}
+
+
+def ensure_api_token() -> Optional[str]:
+    """Creates ``RASA_API_TOKEN`` in ``.env`` when none is set; returns a note to print."""
+    if environment().get("RASA_API_TOKEN"):
+        return None
+    token = secrets.token_urlsafe(32)
+    with open(ENV_FILE, "a", encoding="utf-8") as handle:
+        handle.write(f"RASA_API_TOKEN={token}\n")
+    os.chmod(ENV_FILE, 0o600)
+    return f"RASA_API_TOKEN was not set: generated one into {ENV_FILE} (untracked)."

@@ -1,0 +1,160 @@
+"""Start and stop the assistant's processes: the action server and the Rasa server.
+
+Used by ``make run`` (ops/run.py) and by the end-to-end tests, so the tests exercise the
+same start-up as a person does.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Mapping, Optional, Sequence
+
+import requests
+
+from ops.settings import MODEL_PATH, ROOT, VAR_DIR, environment
+
+START_TIMEOUT_SECONDS = 120.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Service:
+    """A child process and how to tell that it is ready."""
+
+    name: str
+    command: Sequence[str]
+    ready_url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self, env: Mapping[str, str], log: Optional[IO[bytes]]) -> None:
+        self.process = subprocess.Popen(
+            list(self.command),
+            cwd=ROOT,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,  # its own process group: stop() ends its children too
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            response = requests.get(self.ready_url, headers=self.headers, timeout=2)
+        except requests.RequestException:
+            return False
+        if response.status_code != 200:
+            return False
+        # Rasa answers /status before a model is loaded; wait for the model.
+        return self.name != "rasa" or bool(response.json().get("model_file"))
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+
+@dataclass
+class Stack:
+    """The running assistant: ports, token, processes."""
+
+    env: dict[str, str]
+    services: list[Service] = field(default_factory=list)
+    log_dir: Optional[Path] = None
+    _logs: list[IO[bytes]] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['ACTION_PORT']}"
+
+    @property
+    def token(self) -> str:
+        return self.env["RASA_API_TOKEN"]
+
+    def start(self, which: Sequence[str] = ("actions", "rasa")) -> float:
+        """Starts the services and waits until all are ready; returns the seconds it took."""
+        started = time.monotonic()
+        for service in self._build(which):
+            log = None
+            if self.log_dir:
+                self.log_dir.mkdir(parents=True, exist_ok=True)
+                log = open(self.log_dir / f"{service.name}.log", "ab")
+                self._logs.append(log)
+            service.start(self.env, log)
+            self.services.append(service)
+        self.wait_ready()
+        return time.monotonic() - started
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        for service in self.services:
+            while not service.is_ready():
+                if service.process and service.process.poll() is not None:
+                    raise RuntimeError(f"{service.name} exited with {service.process.returncode}{self._log_hint(service)}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service.name} not ready after {timeout:.0f} s{self._log_hint(service)}")
+                time.sleep(0.25)
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+        for log in self._logs:
+            log.close()
+        self.services.clear()
+        self._logs.clear()
+
+    def _log_hint(self, service: Service) -> str:
+        return f" (log: {self.log_dir / (service.name + '.log')})" if self.log_dir else ""
+
+    def _build(self, which: Sequence[str]) -> list[Service]:
+        python = sys.executable
+        catalogue = {
+            "actions": Service(
+                "actions",
+                [python, "-m", "rasa_sdk", "--actions", "actions", "--port", self.env["ACTION_PORT"]],
+                f"{self.action_url}/health",
+            ),
+            "rasa": Service(
+                "rasa",
+                [
+                    python, "-m", "rasa", "run",
+                    "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
+                    "--endpoints", "endpoints.yml",
+                    "--credentials", self.env.get("RASA_CREDENTIALS", "credentials.yml"),
+                    "--port", self.env["RASA_PORT"],
+                    "--enable-api",
+                    "--auth-token", self.token,
+                    "--cors", *self.env["CORS_ORIGINS"].split(),
+                ],
+                f"{self.rasa_url}/status?token={self.token}",
+            ),
+        }
+        return [catalogue[name] for name in which]
+
+
+def make_stack(overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None) -> Stack:
+    """A stack configured from the environment (plus ``overrides``)."""
+    VAR_DIR.mkdir(exist_ok=True)
+    return Stack(env=environment(overrides), log_dir=log_dir)

@@ -1,0 +1,55 @@
+"""Start the real action server and Rasa server once for the end-to-end tests."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ops.settings import MODEL_PATH, ROOT
+from ops.stack import Stack, free_port, make_stack
+from tests.support.assistant_client import AssistantClient
+from tests.support.webhook_receiver import WebhookReceiver
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def staff_hook():
+    with WebhookReceiver() as hook:
+        yield hook
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, staff_hook) -> Stack:
+    if not MODEL_PATH.exists():
+        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    db = tmp_path_factory.mktemp("tracker") / "tracker.db"
+    running = make_stack(
+        {
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": (action_port := str(free_port())),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_STORE_URL": f"sqlite:///{db}",
+            "RASA_API_TOKEN": uuid.uuid4().hex,
+            "STAFF_WEBHOOK_URL": staff_hook.url,
+        },
+        log_dir=ARTIFACTS / "logs" / "e2e",
+    )
+    running.env["TRACKER_DB_PATH"] = str(db)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(stack) -> AssistantClient:
+    return AssistantClient(stack.rasa_url, stack.token)
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh conversation id per test."""
+    return f"test-{uuid.uuid4().hex[:12]}"
