@@ -37,6 +37,11 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",
         "STAFF_WEBHOOK_TOKEN": "",
+        # The scaled topology (`make scaled`, ops/scaled.py); see the README.
+        "RASA_INSTANCES": "2",
+        "PUBLIC_PORT": "8088",
+        "SCALED_TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/rasa",
+        "SCALED_ACTION_WORKERS": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }

@@ -57,7 +57,7 @@ class Service:
         if response.status_code != 200:
             return False
         # Rasa answers /status before a model is loaded; wait for the model.
-        return self.name != "rasa" or bool(response.json().get("model_file"))
+        return not self.name.startswith("rasa") or bool(response.json().get("model_file"))
 
     def stop(self, timeout: float = 15.0) -> None:
         if not self.process or self.process.poll() is not None:
@@ -95,8 +95,12 @@ class Stack:
 
     def start(self, which: Sequence[str] = ("actions", "rasa")) -> float:
         """Starts the services and waits until all are ready; returns the seconds it took."""
+        return self.start_services(self._build(which))
+
+    def start_services(self, services: Sequence[Service]) -> float:
+        """Starts ``services`` and waits until all are ready; returns the seconds it took."""
         started = time.monotonic()
-        for service in self._build(which):
+        for service in services:
             log = None
             if self.log_dir:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -136,22 +140,26 @@ class Stack:
                 [python, "-m", "rasa_sdk", "--actions", "actions", "--port", self.env["ACTION_PORT"]],
                 f"{self.action_url}/health",
             ),
-            "rasa": Service(
-                "rasa",
-                [
-                    python, "-m", "rasa", "run",
-                    "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
-                    "--endpoints", "endpoints.yml",
-                    "--credentials", self.env.get("RASA_CREDENTIALS", "credentials.yml"),
-                    "--port", self.env["RASA_PORT"],
-                    "--enable-api",
-                    "--auth-token", self.token,
-                    "--cors", *self.env["CORS_ORIGINS"].split(),
-                ],
-                f"{self.rasa_url}/status?token={self.token}",
-            ),
+            "rasa": self.rasa_service("rasa", self.env["RASA_PORT"]),
         }
         return [catalogue[name] for name in which]
+
+    def rasa_service(self, name: str, port: str) -> Service:
+        """A ``rasa run`` process on ``port`` (several of them at scale)."""
+        return Service(
+            name,
+            [
+                sys.executable, "-m", "rasa", "run",
+                "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
+                "--endpoints", "endpoints.yml",
+                "--credentials", self.env.get("RASA_CREDENTIALS", "credentials.yml"),
+                "--port", port,
+                "--enable-api",
+                "--auth-token", self.token,
+                "--cors", *self.env["CORS_ORIGINS"].split(),
+            ],
+            f"http://127.0.0.1:{port}/status?token={self.token}",
+        )
 
 
 def make_stack(overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None) -> Stack:

@@ -1,0 +1,132 @@
+"""``make scaled``: the production topology on one machine.
+
+Several ``rasa run`` instances behind nginx, a PostgreSQL tracker store and a Redis lock
+store shared by all of them, and the action server with several worker processes: Rasa's
+own scaling model. The same endpoints.yml as the embedded default; only the environment
+differs (see ``scaled_overrides``). Ctrl-C stops everything it started.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Mapping, Optional
+
+import psycopg2
+from psycopg2 import sql
+from sqlalchemy.engine import make_url
+
+from ops.settings import ROOT, VAR_DIR, ensure_api_token, environment
+from ops.stack import Service, Stack, make_stack
+from ops.train import train
+
+TEMPLATE = ROOT / "ops" / "templates" / "nginx.conf"
+
+
+def scaled_overrides(env: Mapping[str, str]) -> dict[str, str]:
+    """What turns the embedded settings into the scaled ones."""
+    return {
+        "TRACKER_STORE_DIALECT": "postgresql",
+        "TRACKER_STORE_URL": env["SCALED_TRACKER_STORE_URL"],
+        "LOCK_STORE_TYPE": "redis",
+        "ACTION_SERVER_SANIC_WORKERS": env["SCALED_ACTION_WORKERS"],
+        # Rasa's own Sanic workers stay at 1: we scale with processes behind nginx.
+        "SANIC_WORKERS": "1",
+    }
+
+
+def ensure_database(url: str) -> None:
+    """Creates the tracker store's PostgreSQL database when it does not exist yet."""
+    parsed = make_url(url)
+    connection = psycopg2.connect(
+        host=parsed.host, port=parsed.port or 5432, user=parsed.username,
+        password=parsed.password, dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,))
+        if not cursor.fetchone():
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database)))
+    connection.close()
+
+
+def render_nginx(run_dir: Path, public_port: str, rasa_ports: list[str]) -> Path:
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in rasa_ports)
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run_dir / sub).mkdir(parents=True, exist_ok=True)
+    path = run_dir / "nginx.conf"
+    path.write_text(TEMPLATE.read_text().format(run_dir=run_dir, public_port=public_port, servers=servers))
+    return path
+
+
+class ScaledStack:
+    """The scaled topology: action server, N Rasa instances, nginx in front."""
+
+    def __init__(self, overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None,
+                 run_dir: Optional[Path] = None, rasa_ports: Optional[list[str]] = None) -> None:
+        base = environment(overrides)
+        self.stack: Stack = make_stack({**scaled_overrides(base), **(overrides or {})}, log_dir=log_dir)
+        self.run_dir = run_dir or VAR_DIR / "scaled"
+        instances = int(self.stack.env["RASA_INSTANCES"])
+        first = int(self.stack.env["RASA_PORT"])
+        self.rasa_ports = rasa_ports or [str(first + i) for i in range(instances)]
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.stack.env
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.env['PUBLIC_PORT']}"
+
+    def rasa_services(self) -> list[Service]:
+        return [s for s in self.stack.services if s.name.startswith("rasa")]
+
+    def start(self) -> float:
+        ensure_database(self.env["TRACKER_STORE_URL"])
+        conf = render_nginx(self.run_dir, self.env["PUBLIC_PORT"], self.rasa_ports)
+        services = self.stack._build(["actions"]) + [
+            self.stack.rasa_service(f"rasa-{i + 1}", port) for i, port in enumerate(self.rasa_ports)
+        ]
+        services.append(Service(
+            "nginx", ["nginx", "-c", str(conf), "-p", str(self.run_dir)],
+            f"{self.url}/status?token={self.stack.token}",
+        ))
+        return self.stack.start_services(services)
+
+    def stop(self) -> None:
+        self.stack.stop()
+
+
+def main() -> int:
+    note = ensure_api_token()
+    if note:
+        print(note)
+    train()
+    scaled = ScaledStack(log_dir=VAR_DIR / "logs" / "scaled")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        seconds = scaled.start()
+        print(
+            f"\nScaled topology ready in {seconds:.1f} s:\n"
+            f"  public (nginx):  {scaled.url}  (REST, socket.io, LINE webhook, HTTP API)\n"
+            f"  rasa instances:  {', '.join('127.0.0.1:' + p for p in scaled.rasa_ports)}\n"
+            f"  action server:   {scaled.stack.action_url} ({scaled.env['ACTION_SERVER_SANIC_WORKERS']} workers)\n"
+            f"  tracker store:   {make_url(scaled.env['TRACKER_STORE_URL']).render_as_string(hide_password=True)}\n"
+            f"  lock store:      redis://{scaled.env['LOCK_STORE_HOST']}:{scaled.env['LOCK_STORE_PORT']}/{scaled.env['LOCK_STORE_DB']}\n"
+            "Press Ctrl-C to stop."
+        )
+        while all(s.process and s.process.poll() is None for s in scaled.stack.services):
+            time.sleep(1)
+        print("A process stopped; see the logs.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...")
+        return 0
+    finally:
+        scaled.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
