@@ -105,6 +105,7 @@ def evaluate(candidate: Candidate, train: list[tuple[str, str]], show_mistakes: 
 
 
 CANDIDATES = [
+    Candidate("words 1-2 + char_wb 2-5, LR C=30, no ambiguity", tfidf_lr(), ambiguity=0.0),
     Candidate("current: words 1-2 + char_wb 2-5, LR C=30", tfidf_lr()),
     Candidate("same, no ambiguity rule", tfidf_lr(), ambiguity=0.0),
     Candidate("same, threshold 0.12, no ambiguity rule", tfidf_lr(), threshold=0.12, ambiguity=0.0),

@@ -149,7 +149,7 @@ class Stack:
         return Service(
             name,
             [
-                sys.executable, "-m", "rasa", "run",
+                sys.executable, "-m", "ops.rasa_server", "run",
                 "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
                 "--endpoints", "endpoints.yml",
                 "--credentials", self.env.get("RASA_CREDENTIALS", "credentials.yml"),
