@@ -175,9 +175,7 @@ class LineInput(InputChannel):
             channel_secret=str(credentials["channel_secret"]),
             channel_access_token=str(credentials.get("channel_access_token") or ""),
             api_base_url=str(credentials.get("api_base_url") or DEFAULT_API_BASE_URL),
-            loading_after_seconds=float(
-                credentials.get("loading_after_seconds") or LOADING_AFTER_SECONDS
-            ),
+            loading_after_seconds=_seconds(credentials.get("loading_after_seconds")),
         )
 
     def __init__(
@@ -368,6 +366,13 @@ class LineInput(InputChannel):
         if slot in LANGUAGES:
             return slot
         return await self._profile_language(user_id) or self.texts.default_language
+
+
+def _seconds(value: Any) -> float:
+    """``loading_after_seconds`` from the credentials file (empty: the default)."""
+    if value is None or str(value).strip() == "":
+        return LOADING_AFTER_SECONDS
+    return max(0.0, float(value))
 
 
 def _bind(handler: Callable[..., Awaitable[None]], *args: Any) -> Job:
