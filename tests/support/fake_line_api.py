@@ -4,7 +4,7 @@ It records reply, push and loading calls, checks the ``Authorization: Bearer`` t
 validates bodies against LINE's documented limits (answers 400 like LINE does, and keeps
 the rejected call), treats a reply token as single-use, honours ``X-Line-Retry-Key``
 (409 for a key already accepted), and can be told to fail: an expired reply token, a 500,
-or a timeout (a response slower than the client waits).
+or a timeout (the call is carried out but answered later than the client waits).
 
     with FakeLineApi(token="t") as api:
         ... LINE_API_BASE_URL=api.url ...
@@ -209,14 +209,14 @@ class FakeLineApi:
                 rejected=True,
             )
         outcome = self._next_failure(kind)
-        if outcome == "timeout":
-            time.sleep(self.timeout_delay)
-            return self._record_and_answer(request, kind, body, headers, 500, {"message": "too late"})
         if isinstance(outcome, int):
             return self._record_and_answer(request, kind, body, headers, outcome, {"message": "Internal server error"})
         handler = getattr(self, f"_{kind}")
         status, payload, rejected = handler(body, headers)
-        self._record_and_answer(request, kind, body, headers, status, payload, rejected=rejected)
+        # "timeout": LINE did the work but answers later than the client waits (so a
+        # retried push must not deliver twice: the retry key makes it a 409).
+        delay = self.timeout_delay if outcome == "timeout" else 0.0
+        self._record_and_answer(request, kind, body, headers, status, payload, rejected=rejected, delay=delay)
 
     def _kind(self, method: str, path: str) -> Optional[str]:
         if method == "POST" and path == "/v2/bot/message/reply":
@@ -289,7 +289,7 @@ class FakeLineApi:
 
     def _record_and_answer(
         self, request: BaseHTTPRequestHandler, kind: str, body: dict, headers: dict,
-        status: int, payload: dict, rejected: bool = False,
+        status: int, payload: dict, rejected: bool = False, delay: float = 0.0,
     ) -> None:
         call = Call(kind, body, headers, status)
         with self._changed:
@@ -297,6 +297,7 @@ class FakeLineApi:
             if rejected:
                 self.rejected.append(call)
             self._changed.notify_all()
+        time.sleep(delay)
         self._answer(request, status, payload)
 
     @staticmethod
