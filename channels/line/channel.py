@@ -274,6 +274,8 @@ class LineInput(InputChannel):
 
     async def _handle_group_event(self, event: LineEvent) -> None:
         """Groups and rooms are not private: decline on joining and when mentioned."""
+        if event.type in ("join", "leave"):
+            logger.info("LINE event %s: %s %s", event.type, event.source_type, event.chat_id)
         if event.type == "join" or (event.type == "message" and event.mentions_bot):
             if event.reply_token:
                 decline = text_messages(self.texts.both_languages("line.group_decline"))

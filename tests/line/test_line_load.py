@@ -29,7 +29,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def idle_latencies(make_patient, line_api, count: int = 5) -> list[float]:
+    """Webhook-to-reply time of single messages on an otherwise idle server."""
+    latencies = []
+    for _ in range(count):
+        patient = make_patient("th")
+        started = time.monotonic()
+        patient.says("สเต็มเซลล์คืออะไรคะ")
+        (call,) = patient.wait_received(1)
+        latencies.append(call.at - started)
+    return latencies
+
+
 def test_200_events_from_50_users_are_answered_once_in_order(make_patient, line_api):
+    idle = idle_latencies(make_patient, line_api)
     patients = [make_patient("th") for _ in range(USERS)]
     sent: dict[str, float] = {}  # reply token -> when the webhook was posted
     order: dict[str, list[str]] = {}  # user -> reply tokens in the order sent
@@ -68,6 +81,7 @@ def test_200_events_from_50_users_are_answered_once_in_order(make_patient, line_
         "p95_seconds": round(percentile(latencies, 0.95), 2) if latencies else None,
         "max_seconds": round(max(latencies), 2) if latencies else None,
         "total_seconds": round(elapsed, 1),
+        "idle_single_message_p50_seconds": round(statistics.median(idle), 2),
     }
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)

@@ -111,7 +111,9 @@ def _quick_reply_problems(quick: Any, where: str) -> list[str]:
 class FakeLineApi:
     """The Messaging API endpoints the channel uses, on a free loopback port."""
 
-    def __init__(self, token: str = "test-access-token", default_language: Optional[str] = "th") -> None:
+    def __init__(
+        self, token: str = "test-access-token", default_language: Optional[str] = "th", port: int = 0
+    ) -> None:
         self.token = token
         self.default_language = default_language
         self.profiles: dict[str, dict[str, Any]] = {}  # user id -> profile override
@@ -138,7 +140,7 @@ class FakeLineApi:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -319,3 +321,29 @@ class FakeLineApi:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def main() -> None:
+    """``python -m tests.support.fake_line_api --port 8090 --token dev``: prints each call."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--token", default="dev-access-token")
+    args = parser.parse_args()
+    with FakeLineApi(token=args.token, port=args.port) as api:
+        print(f"Fake LINE API on {api.url} (access token {args.token!r}). Ctrl-C stops.", flush=True)
+        shown = 0
+        try:
+            while True:
+                api.wait_for(lambda a: len(a.calls) > shown, timeout=3600)
+                for call in api.calls[shown:]:
+                    body = {k: v for k, v in call.body.items() if k != "_user"}
+                    print(call.status, call.kind, json.dumps(body, ensure_ascii=False), flush=True)
+                shown = len(api.calls)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

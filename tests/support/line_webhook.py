@@ -137,3 +137,26 @@ class LineWebhookSender:
 
     def send(self, *events: dict[str, Any], session: Optional[requests.Session] = None) -> requests.Response:
         return self.post(body_of(*events), session=session)
+
+
+def main() -> None:
+    """``python -m tests.support.line_webhook "สเต็มเซลล์คืออะไรคะ"``: sends one signed
+    text event to a running assistant (LINE_CHANNEL_SECRET from the environment/.env)."""
+    import argparse
+
+    from ops.settings import environment
+
+    env = environment()
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("text")
+    parser.add_argument("--user", default="U" + "0" * 31 + "1")
+    parser.add_argument("--rasa-url", default=f"http://127.0.0.1:{env['RASA_PORT']}")
+    args = parser.parse_args()
+    if not env.get("LINE_CHANNEL_SECRET"):
+        raise SystemExit("Set LINE_CHANNEL_SECRET (the same value the assistant runs with).")
+    response = LineWebhookSender(args.rasa_url, env["LINE_CHANNEL_SECRET"]).send(text_event(args.user, args.text))
+    print(response.status_code, response.text)
+
+
+if __name__ == "__main__":
+    main()
