@@ -234,3 +234,11 @@ def test_staff_reply_through_http_api_arrives_as_push(patient, assistant, line_a
     calls = patient.wait_received(2)
     assert calls[-1].kind == "push" and calls[-1].texts == [staff_text]
     assert calls[-1].retry_key
+
+
+@pytest.mark.parametrize("text", ["👍👍😊", "<script>alert('x')</script>", "   ", "ก" * 4999])
+def test_odd_text_still_gets_a_clear_answer(patient, line_api, text):
+    patient.says(text)
+    (call,) = patient.wait_received(1)
+    assert call.texts and all(t.strip() for t in call.texts)
+    assert not line_api.rejected
