@@ -107,6 +107,34 @@ class ConversationQueues:
         del self._queues[key]  # no await since the last check: nothing was added meanwhile
 
 
+class LoadingAnimation:
+    """Shows LINE's loading animation if a turn takes longer than ``after`` seconds.
+
+    ``stop()`` waits for a request already on its way: an animation that started after
+    the answer would spin on for its full time.
+    """
+
+    def __init__(self, client: LineClient, user_id: str, after: float) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.request: Optional[asyncio.Task] = None
+        self.timer = asyncio.get_running_loop().call_later(after, self._start)
+
+    def _start(self) -> None:
+        self.request = asyncio.get_running_loop().create_task(self._show())
+
+    async def _show(self) -> None:
+        try:
+            await self.client.show_loading(self.user_id)
+        except LineApiError as error:
+            logger.info("LINE loading animation not shown: %s", error)
+
+    async def stop(self) -> None:
+        self.timer.cancel()
+        if self.request:
+            await self.request
+
+
 class LineTurnCollector(CollectingOutputChannel):
     """Collects one turn's bot messages; named ``line`` so LINE-specific responses apply.
 
@@ -298,7 +326,7 @@ class LineInput(InputChannel):
             metadata["language"] = language
         if event.event_id:
             metadata["line_event_id"] = event.event_id
-        loading = asyncio.get_running_loop().create_task(self._show_loading_later(user_id))
+        loading = LoadingAnimation(self.client, user_id, self.loading_after_seconds)
         try:
             await on_new_message(
                 UserMessage(
@@ -310,7 +338,7 @@ class LineInput(InputChannel):
                 )
             )
         finally:
-            loading.cancel()
+            await loading.stop()
         batches = to_line_batches(collector.messages)
         for index, batch in enumerate(batches):
             await self._send(user_id, event.reply_token if index == 0 else None, batch)
@@ -329,14 +357,6 @@ class LineInput(InputChannel):
                 logger.warning("LINE reply failed (%s): pushing instead.", error)
         await self.client.push(user_id, messages)
 
-    async def _show_loading_later(self, user_id: str) -> None:
-        """The loading animation, if the assistant takes longer than a moment."""
-        await asyncio.sleep(self.loading_after_seconds)
-        try:
-            await self.client.show_loading(user_id)
-        except LineApiError as error:
-            logger.info("LINE loading animation not shown: %s", error)
-
     async def _profile_language(self, user_id: str) -> Optional[str]:
         """The language of the user's LINE profile (``th``/``en``), fetched once per user.
 
@@ -348,8 +368,9 @@ class LineInput(InputChannel):
         try:
             profile = await self.client.profile(user_id)
         except LineApiError as error:
+            # Remembered as unknown too: a LINE outage must not slow every message.
             logger.info("LINE profile of %s not available: %s", user_id, error)
-            return None  # not remembered: asked again next time
+            profile = {}
         language = str(profile.get("language") or "")[:2].lower()
         found = language if language in LANGUAGES else None
         self._profile_languages[user_id] = found

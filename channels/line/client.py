@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
 TIMEOUT_SECONDS = 10.0
+# A profile (a language hint) and the loading animation are not worth holding up an answer.
+SIDE_CALL_TIMEOUT_SECONDS = 3.0
 PUSH_ATTEMPTS = 3
 RETRY_PAUSE_SECONDS = 0.5
 LOADING_SECONDS = 20  # LINE: a multiple of 5, at most 60; a message ends it earlier
@@ -100,12 +102,17 @@ class LineClient:
 
     async def profile(self, user_id: str) -> dict[str, Any]:
         """The user's profile: ``displayName``, ``language`` (may be absent), ..."""
-        return await self._request("GET", f"/v2/bot/profile/{user_id}")
+        return await self._request(
+            "GET", f"/v2/bot/profile/{user_id}", timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS)
+        )
 
     async def show_loading(self, chat_id: str, seconds: int = LOADING_SECONDS) -> None:
         """Shows the loading animation in a one-to-one chat (not in groups)."""
         await self._request(
-            "POST", "/v2/bot/chat/loading/start", {"chatId": chat_id, "loadingSeconds": seconds}
+            "POST",
+            "/v2/bot/chat/loading/start",
+            {"chatId": chat_id, "loadingSeconds": seconds},
+            timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS),
         )
 
     async def _request(
@@ -114,21 +121,24 @@ class LineClient:
         path: str,
         body: Optional[Mapping[str, Any]] = None,
         headers: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = None,
     ) -> dict[str, Any]:
         session = self._ensure_session()
+        seconds = timeout or self.timeout
         try:
             async with session.request(
                 method,
                 self.base_url + path,
                 json=body,
                 headers={"Authorization": f"Bearer {self.access_token}", **(headers or {})},
+                timeout=aiohttp.ClientTimeout(total=seconds),
             ) as response:
                 payload = await _json_or_empty(response)
                 if response.status >= 400:
                     raise LineApiError(response.status, str(payload.get("message") or response.reason))
                 return payload
         except asyncio.TimeoutError as error:
-            raise LineApiError(None, f"timeout after {self.timeout} s") from error
+            raise LineApiError(None, f"timeout after {seconds} s") from error
         except aiohttp.ClientError as error:
             raise LineApiError(None, repr(error)) from error
 

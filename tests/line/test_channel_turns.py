@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -80,6 +81,23 @@ def test_a_profile_in_another_language_gives_no_hint(api):
     api.profiles[user] = {"language": "ja"}
     converse(channel(api), user, assistant_saying(["ok"], seen=seen))
     assert "language" not in seen[0].metadata
+
+
+def test_a_slow_loading_call_holds_the_reply_only_briefly(api):
+    api.timeout_delay = 5.0
+    api.fail_next("loading", "timeout")
+    started = time.monotonic()
+    converse(channel(api, loading_after=0.0), user_id(), assistant_saying(["ok"]))
+    assert time.monotonic() - started < 4.5
+    assert [c.kind for c in api.calls if c.kind != "profile"] == ["loading", "reply"]
+
+
+def test_a_line_outage_of_the_profile_api_is_asked_once(api):
+    line, user = channel(api), user_id()
+    api.fail_next("profile", 500)
+    converse(line, user, assistant_saying(["ok"]))
+    converse(line, user, assistant_saying(["ok"]))
+    assert len([c for c in api.calls if c.kind == "profile"]) == 1
 
 
 def test_silence_sends_nothing(api):

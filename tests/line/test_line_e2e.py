@@ -82,9 +82,10 @@ def test_postback_data_is_the_users_message(patient, assistant):
 
 def test_loading_animation_is_shown_to_the_user(patient, line_api):
     patient.says("is it safe?")
-    patient.wait_received(1)
+    (reply,) = patient.wait_received(1)
     loading = [c for c in line_api.of_kind("loading", 202) if c.body["chatId"] == patient.user]
-    assert loading and loading[0].body["loadingSeconds"] % 5 == 0
+    assert len(loading) == 1 and loading[0].body["loadingSeconds"] % 5 == 0
+    assert loading[0].at < reply.at, "an animation started after the answer would spin on"
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
