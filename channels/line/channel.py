@@ -337,6 +337,10 @@ class LineInput(InputChannel):
                     metadata=metadata,
                 )
             )
+        except Exception:  # the assistant failed: say so rather than leave the user waiting
+            logger.exception("The assistant could not handle a LINE message of %s.", user_id)
+            fallback = self.texts.texts("service.unavailable", language or self.texts.default_language)
+            collector.messages = [{"text": text} for text in fallback]
         finally:
             await loading.stop()
         batches = to_line_batches(collector.messages)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from actions.content import load_content
 from channels.line.channel import LineInput
 from channels.line.webhook import LineEvent
 from tests.support.fake_line_api import FakeLineApi
@@ -98,6 +99,18 @@ def test_a_line_outage_of_the_profile_api_is_asked_once(api):
     converse(line, user, assistant_saying(["ok"]))
     converse(line, user, assistant_saying(["ok"]))
     assert len([c for c in api.calls if c.kind == "profile"]) == 1
+
+
+def test_a_failing_assistant_gets_the_service_unavailable_notice(api):
+    user = user_id()
+    api.profiles[user] = {"language": "th"}
+
+    async def broken(message):
+        raise ConnectionError("action server down")
+
+    converse(channel(api), user, broken)
+    (reply,) = api.of_kind("reply")
+    assert reply.texts == list(load_content().messages["service.unavailable"].messages["th"])
 
 
 def test_silence_sends_nothing(api):
