@@ -213,6 +213,9 @@ class LineInput(InputChannel):
         api_base_url: str = DEFAULT_API_BASE_URL,
         loading_after_seconds: float = LOADING_AFTER_SECONDS,
     ) -> None:
+        # Rasa sets the level of its own "rasa" logger only (LOG_LEVEL, --debug): follow it,
+        # so that the channel's INFO lines (joins, unfollows, redeliveries) are logged too.
+        logging.getLogger("channels.line").setLevel(logging.getLogger("rasa").getEffectiveLevel())
         self.channel_secret = channel_secret
         self.client = LineClient(channel_access_token, api_base_url)
         self.loading_after_seconds = loading_after_seconds
