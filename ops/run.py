@@ -13,6 +13,12 @@ from ops.stack import make_stack
 from ops.train import train
 
 
+def line_status(rasa_url: str, env: dict[str, str]) -> str:
+    if not env.get("LINE_CHANNEL_SECRET"):
+        return "off (set LINE_CHANNEL_SECRET to switch it on)"
+    return f"{rasa_url}/webhooks/line/webhook -> API {env.get('LINE_API_BASE_URL')}"
+
+
 def main() -> int:
     note = ensure_api_token()
     if note:
@@ -31,6 +37,7 @@ def main() -> int:
             f"  socket.io:  {stack.rasa_url}/socket.io\n"
             f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"
             f"  Actions:    {stack.action_url}/health\n"
+            f"  LINE:       {line_status(stack.rasa_url, stack.env)}\n"
             f"  Logs:       {VAR_DIR / 'logs'}\n"
             "Press Ctrl-C to stop."
         )

@@ -42,6 +42,14 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "PUBLIC_PORT": "8088",
         "SCALED_TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/rasa",
         "SCALED_ACTION_WORKERS": "2",
+        # LINE channel (channels/line): on when LINE_CHANNEL_SECRET is set.
+        "LINE_CHANNEL_SECRET": "",
+        "LINE_CHANNEL_ACCESS_TOKEN": "",
+        "LINE_API_BASE_URL": "https://api.line.me",
+        "LINE_LOADING_AFTER_SECONDS": "0.5",
+        "LINE_STAFF_TO": "",
+        "LINE_STAFF_LANGUAGE": "th",
+        "LINE_STAFF_ALERT_SUMMARY": "true",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }

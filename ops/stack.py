@@ -17,6 +17,7 @@ from typing import IO, Mapping, Optional, Sequence
 
 import requests
 
+from ops.credentials import credentials_file
 from ops.settings import MODEL_PATH, ROOT, VAR_DIR, environment
 
 START_TIMEOUT_SECONDS = 120.0
@@ -152,7 +153,7 @@ class Stack:
                 sys.executable, "-m", "ops.rasa_server", "run",
                 "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
                 "--endpoints", "endpoints.yml",
-                "--credentials", self.env.get("RASA_CREDENTIALS", "credentials.yml"),
+                "--credentials", credentials_file(self.env),
                 "--port", port,
                 "--enable-api",
                 "--auth-token", self.token,

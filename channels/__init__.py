@@ -1,0 +1,1 @@
+"""Our own Rasa input channels (``credentials.yml`` names them by module path)."""
