@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train validate nlu-eval lock clean
+.PHONY: run test setup train validate nlu-eval scaled bench lock clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -23,6 +23,12 @@ validate: setup
 
 nlu-eval: setup train
 	@$(PY) -m ops.nlu_eval
+
+scaled: setup
+	@$(PY) -m ops.scaled
+
+bench: setup
+	@$(PY) -m bench.compare
 
 lock:
 	@scripts/lock.sh

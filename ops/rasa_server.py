@@ -1,6 +1,13 @@
-"""``python -m ops.rasa_server run ...``: Rasa's own command line, with one fix applied first.
+"""``python -m ops.rasa_server run ...``: Rasa's own command line, with two fixes applied first.
 
-Rasa 3.6 checks every action-server response with ``jsonschema.validate(result, schema)``,
+1. When the action server cannot be reached or fails, stock Rasa logs the error and the
+   patient gets no answer at all. Here the failed action is answered with the
+   ``service.unavailable`` text from content/messages.yml in the conversation's language
+   (an apology and the way to reach staff), and the conversation goes on: once the action
+   server is back, answers resume. The slot-filling call is left alone (Rasa already
+   tolerates its failure), so a turn gets one apology, not two.
+
+2. Rasa 3.6 checks every action-server response with ``jsonschema.validate(result, schema)``,
 which also re-checks the large, constant schema against JSON Schema's meta-schema on every
 call. Profiled with py-spy (2026-11-25, bench/rest_latency.py), that was about half of the
 Rasa server's CPU time per message: each message makes two action-server calls (the
@@ -11,10 +18,13 @@ Everything else is unchanged Rasa: this module only patches, then calls ``rasa``
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import Any, Dict, Text
 
 from jsonschema import exceptions, validators
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=None)
@@ -42,11 +52,57 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     return True
 
 
+SLOT_ACTION = "action_validate_slot_mappings"
+APOLOGY_KEY = "service.unavailable"
+
+
+@lru_cache(maxsize=None)
+def _texts() -> Any:
+    from channels.texts import ChannelTexts
+
+    return ChannelTexts()
+
+
+def apology_event(tracker: Any) -> Any:
+    """The apology as a bot event, in the conversation's language (default: the rules')."""
+    from rasa.shared.core.events import BotUttered
+
+    texts = _texts()
+    language = tracker.get_slot("language") if tracker is not None else None
+    if language not in ("th", "en"):
+        language = texts.default_language
+    return BotUttered(
+        "\n\n".join(texts.texts(APOLOGY_KEY, language)),
+        metadata={"topic": APOLOGY_KEY, "language": language},
+    )
+
+
+def _with_apology(original_run: Any) -> Any:
+    async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+        from rasa.core.actions.action import ActionExecutionRejection
+        from rasa.shared.exceptions import RasaException
+
+        try:
+            return await original_run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except RasaException:
+            if self.name() == SLOT_ACTION:
+                raise
+            logger.error("Action '%s' failed; the patient gets the apology instead.", self.name())
+            return [apology_event(tracker)]
+
+    run.__wrapped_by_us__ = True  # type: ignore[attr-defined]
+    return run
+
+
 def install() -> None:
-    """Applies the fix to the running process (idempotent)."""
+    """Applies both fixes to the running process (idempotent)."""
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    if not getattr(RemoteAction.run, "__wrapped_by_us__", False):
+        RemoteAction.run = _with_apology(RemoteAction.run)  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

@@ -145,12 +145,15 @@ class Stack:
         }
         return [catalogue[name] for name in which]
 
-    def rasa_service(self, name: str, port: str) -> Service:
-        """A ``rasa run`` process on ``port`` (several of them at scale)."""
+    def rasa_service(self, name: str, port: str, module: str = "ops.rasa_server") -> Service:
+        """A ``rasa run`` process on ``port`` (several of them at scale).
+
+        ``module`` is ``ops.rasa_server`` (Rasa with our fix, see there) or ``rasa`` (stock).
+        """
         return Service(
             name,
             [
-                sys.executable, "-m", "ops.rasa_server", "run",
+                sys.executable, "-m", module, "run",
                 "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
                 "--endpoints", "endpoints.yml",
                 "--credentials", credentials_file(self.env),

@@ -36,6 +36,7 @@ from rasa.core.channels.channel import (
     UserMessage,
 )
 
+from channels.texts import ChannelTexts
 from channels.line import signature
 from channels.line.client import DEFAULT_API_BASE_URL, LineApiError, LineClient
 from channels.line.messages import text_messages, to_line_batches
@@ -166,24 +167,6 @@ class LinePushOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
-
-
-class ChannelTexts:
-    """The channel's own notices, from ``content/messages.yml`` (validated on load)."""
-
-    def __init__(self) -> None:
-        from actions.content import load_content  # the same validated content as the actions
-        from actions.language import LanguageRules
-
-        self.content = load_content()
-        self.default_language = LanguageRules.load().default
-
-    def texts(self, key: str, language: str) -> list[str]:
-        return list(self.content.messages[key].messages[language])
-
-    def both_languages(self, key: str) -> list[str]:
-        """Thai first, then English: for chats whose language nobody knows (groups)."""
-        return ["\n\n".join(self.texts(key, "th") + self.texts(key, "en"))]
 
 
 class LineInput(InputChannel):
