@@ -71,9 +71,15 @@ async def _talk_rest(session: aiohttp.ClientSession, url: str, patient: Patient,
         acknowledged.append(message)
 
 
-async def run_load(url: str, crowd: list[Patient], concurrency: int, timeout_s: float = 60) -> LoadResult:
-    """Lets ``crowd`` talk to ``url`` over REST, ``concurrency`` conversations at a time."""
-    result = LoadResult()
+async def run_load(
+    url: str, crowd: list[Patient], concurrency: int, timeout_s: float = 60,
+    result: Optional[LoadResult] = None,
+) -> LoadResult:
+    """Lets ``crowd`` talk to ``url`` over REST, ``concurrency`` conversations at a time.
+
+    Pass ``result`` to watch the figures grow while the run goes on (fault tests do).
+    """
+    result = result if result is not None else LoadResult()
     queue: asyncio.Queue[Patient] = asyncio.Queue()
     for patient in crowd:
         queue.put_nowait(patient)

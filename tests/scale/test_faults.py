@@ -1,0 +1,107 @@
+"""Faults in the scaled topology: an instance killed, PostgreSQL restarted, Redis down."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+from bench.load import LoadResult, check_consistency, run_load
+from bench.patients import patients
+from tests.scale.conftest import DATABASE, REDIS_START, pg_ctl, postgres_up, redis_up, wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def say(url: str, sender: str, text: str, timeout: float = 30) -> requests.Response:
+    return requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
+
+
+def answers_again(url: str, timeout: float = 60) -> bool:
+    sender = f"probe-{uuid.uuid4().hex[:6]}"
+
+    def ok() -> bool:
+        try:
+            response = say(url, sender, "hello", timeout=10)
+        except requests.RequestException:
+            return False
+        return response.status_code == 200 and bool(response.json())
+
+    return wait_for(ok, timeout)
+
+
+def load_with_fault(url: str, fault, patients_count: int = 40, concurrency: int = 8) -> tuple[LoadResult, int]:
+    """Runs a load and calls ``fault()`` (in a thread) 3 s in; returns the result and the
+    number of replies received before the fault began."""
+    result = LoadResult()
+    crowd = patients(patients_count, run_id=f"fault-{uuid.uuid4().hex[:6]}", turns=6)
+
+    async def scenario() -> int:
+        load = asyncio.create_task(run_load(url, crowd, concurrency, timeout_s=30, result=result))
+        await asyncio.sleep(3)
+        before = len(result.latencies_ms)
+        await asyncio.get_running_loop().run_in_executor(None, fault)
+        await load
+        return before
+
+    before = asyncio.run(scenario())
+    return result, before
+
+
+def test_killing_one_instance_mid_load_keeps_serving_and_loses_nothing(scaled):
+    victim = scaled.rasa_services()[0]
+    try:
+        result, before = load_with_fault(scaled.url, lambda: os.killpg(victim.process.pid, signal.SIGKILL))
+        # the other instance kept serving after the kill
+        assert len(result.latencies_ms) - before >= 40, result.summary()
+        # only requests in flight on the killed instance may fail (at most one per conversation)
+        assert len(result.errors) <= 8, result.errors
+        assert check_consistency(DATABASE, result.sent) == []
+    finally:
+        victim.start(scaled.env, None)
+        scaled.stack.wait_ready()
+    assert answers_again(scaled.url)
+
+
+def test_postgresql_restart_fails_cleanly_and_recovers_without_losing_messages(scaled):
+    def restart() -> None:
+        pg_ctl("stop")
+        time.sleep(4)
+        started = time.monotonic()
+        # while it is down a request fails quickly with an error status, it does not hang
+        response = say(scaled.url, f"down-{uuid.uuid4().hex[:6]}", "hello", timeout=30)
+        assert response.status_code >= 500 and time.monotonic() - started < 30
+        pg_ctl("start")
+        assert wait_for(postgres_up)
+
+    result, _ = load_with_fault(scaled.url, restart)
+    assert answers_again(scaled.url), "no answers after PostgreSQL came back"
+    # every acknowledged message is stored exactly once and in order
+    assert check_consistency(DATABASE, result.sent) == []
+
+
+def test_redis_lock_store_down_gives_clear_errors_and_recovers(scaled):
+    sender = f"redis-{uuid.uuid4().hex[:6]}"
+    assert say(scaled.url, sender, "hello").status_code == 200
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=30)
+    try:
+        assert wait_for(lambda: not redis_up(), 10)
+        started = time.monotonic()
+        response = say(scaled.url, sender, "what is uc-msc therapy")
+        assert response.status_code >= 500, response.text
+        assert time.monotonic() - started < 30
+    finally:
+        subprocess.run(REDIS_START, check=True, capture_output=True, timeout=30)
+        assert wait_for(redis_up, 30)
+    assert answers_again(scaled.url)
+    assert say(scaled.url, sender, "what is uc-msc therapy").status_code == 200
+    stored = [e["text"] for e in requests.get(
+        f"{scaled.url}/conversations/{sender}/tracker", params={"token": scaled.stack.token}, timeout=30
+    ).json()["events"] if e["event"] == "user"]
+    # the refused message was never processed, so it is not in the record
+    assert stored == ["hello", "what is uc-msc therapy"]
