@@ -77,6 +77,22 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // A speech-bubble icon drawn in SVG: emoji fonts are not everywhere.
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "22");
+    svg.setAttribute("height", "22");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
   function loadState() {
     try {
       var state = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
@@ -109,7 +125,7 @@
     var L = this.labels;
     this.root = el("div", { className: "cc-root", lang: this.language });
     this.launcher = el("button", { type: "button", className: "cc-launcher", "aria-controls": "cc-panel", "aria-expanded": "false" });
-    this.launcher.appendChild(el("span", { className: "cc-launcher-icon", "aria-hidden": "true" }, "💬"));
+    this.launcher.appendChild(chatIcon());
     this.launcher.appendChild(el("span", { className: "cc-launcher-text" }, L.launcher));
     this.panel = el("section", { id: "cc-panel", className: "cc-panel", role: "dialog", "aria-labelledby": "cc-title" });
 
@@ -241,7 +257,7 @@
     if (message.disclaimer) classes += " cc-disclaimer cc-disclaimer-" + message.disclaimer;
     var bubble = el("div", { className: classes });
     var label = el("span", { className: message.from === "bot" && !message.disclaimer ? "cc-who cc-visually-hidden" : "cc-who" },
-      message.disclaimer ? "ⓘ " + L.disclaimer : who);
+      message.disclaimer ? L.disclaimer : who);
     if (message.disclaimer) label.setAttribute("aria-label", who + ", " + L.disclaimer);
     bubble.appendChild(label);
     var body = el("p", { className: "cc-text" });
