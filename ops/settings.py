@@ -40,6 +40,8 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "WEB_HOST": "127.0.0.1",
         # Where browsers reach Rasa's socket.io endpoint (the widget's socket URL).
         "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        # Several Rasa instances: share socket.io rooms through Redis (empty: one process).
+        "SOCKETIO_REDIS_URL": "",
         "RETENTION_DAYS": "365",
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",

@@ -15,6 +15,9 @@ use ``output_channel=socketio`` (docs/design.md). What it changes against Rasa 3
 - Messages longer than ``MAX_MESSAGE_CHARS`` get a clear answer (``chat.too_long``) and do
   not reach the assistant; frames of the wrong shape are dropped and logged, never raised.
 - Only the page language is kept from the metadata a page sends.
+- With ``SOCKETIO_REDIS_URL`` set, several Rasa instances share socket.io rooms through
+  Redis, so a staff reply posted to any instance reaches the instance holding the
+  patient's socket (Rasa's own channel warns that this case does not work).
 """
 from __future__ import annotations
 
@@ -23,14 +26,14 @@ import logging
 import os
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.web.notices import LANGUAGES, Notice, Notices, notice_language
 
@@ -127,6 +130,7 @@ class WebSocketIOInput(SocketIOInput):
         channel.origins = allowed_origins(os.environ.get("CORS_ORIGINS", ""))
         channel.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
         channel.max_frame_bytes = int(credentials.get("max_frame_bytes", DEFAULT_MAX_FRAME_BYTES))
+        channel.redis_url = os.environ.get("SOCKETIO_REDIS_URL", "")
         return channel
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -135,6 +139,7 @@ class WebSocketIOInput(SocketIOInput):
         self.max_chars = 2000
         self.max_frame_bytes = DEFAULT_MAX_FRAME_BYTES
         self.notices: Optional[Notices] = None
+        self.redis_url = ""  # empty: rooms live in this process only
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """The output for messages sent through the HTTP API (staff replies)."""
@@ -154,6 +159,7 @@ class WebSocketIOInput(SocketIOInput):
             async_mode="sanic",
             cors_allowed_origins=[],
             max_http_buffer_size=self.max_frame_bytes,
+            client_manager=AsyncRedisManager(self.redis_url) if self.redis_url else None,
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
