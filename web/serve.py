@@ -47,6 +47,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
         else:
             super().do_GET()
 
+    def list_directory(self, path):  # type: ignore[override]
+        self.send_error(404, "No listing")
+        return None
+
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-cache")

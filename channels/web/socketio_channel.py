@@ -9,6 +9,10 @@ use ``output_channel=socketio`` (docs/design.md). What it changes against Rasa 3
   python-socketio 5 made it a coroutine, so with ``session_persistence`` the socket never
   joins its session room and no reply (bot or staff) reaches the browser
   (RasaHQ/rasa#13027).
+- A page that comes back with its session id gets the conversation so far from the tracker
+  store (``session_history``), including staff replies sent while it was closed, and
+  whether staff have it; the browser keeps only the id. Only ids this channel issued, for
+  conversations of this channel, are accepted, and a socket can only write to its own.
 - Bot messages carry the metadata the widget shows (``disclaimer``, ``handoff``,
   ``staff``, ...); Rasa's output sends the text alone.
 - Connections from browser origins outside ``CORS_ORIGINS`` are refused.
@@ -30,19 +34,21 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from sanic import Blueprint, response
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from channels.web.history import conversation_history
+from channels.web.metadata import widget_metadata
 from channels.web.notices import LANGUAGES, Notice, Notices, notice_language
 
 logger = logging.getLogger(__name__)
 
-# Bot-message metadata the widget may see; anything else (summaries for staff, staff
-# user names, evidence details) stays in the tracker store.
-WIDGET_METADATA_KEYS = ("topic", "language", "disclaimer", "evidence_level", "staff", "while_paused")
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Session ids this channel issues (uuid4 hex). Only these are accepted back, so a page
+# cannot pick the id of a LINE or REST conversation and read or write it.
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_MAX_FRAME_BYTES = 100_000
 
 
@@ -58,22 +64,23 @@ def allowed_origins(setting: str) -> Optional[List[str]]:
     return None if "*" in origins else origins
 
 
-def widget_metadata(message: Dict[Text, Any]) -> Dict[Text, Any]:
-    """The part of a bot message's metadata the widget uses.
+class AppAwareBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint, remembering the app to reach its tracker store."""
 
-    Rasa flattens ``BotUttered.metadata`` into the message; a ``metadata`` key nested
-    inside (as some HTTP API callers send it) is read too.
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
 
-    >>> widget_metadata({"topic": "handoff.request", "handoff": {"reason": "user_request", "summary": "..."}})
-    {'topic': 'handoff.request', 'handoff': {'reason': 'user_request'}}
-    """
-    nested = message.get("metadata")
-    flat = {**(nested if isinstance(nested, dict) else {}), **message}
-    public = {key: flat[key] for key in WIDGET_METADATA_KEYS if flat.get(key) is not None}
-    handoff = flat.get("handoff")
-    if handoff:
-        public["handoff"] = {"reason": handoff.get("reason")} if isinstance(handoff, dict) else {"reason": None}
-    return public
+    async def full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        app = getattr(self.ctx, "app", None)
+        agent = getattr(app.ctx, "agent", None) if app else None
+        if agent is None or agent.tracker_store is None:
+            return None
+        try:
+            return await agent.tracker_store.retrieve_full_tracker(sender_id)
+        except Exception:  # the store is down: the page works, without its history
+            logger.exception("could not read the history of %s", sender_id)
+            return None
 
 
 class WebSocketIOOutput(SocketIOOutput):
@@ -161,7 +168,7 @@ class WebSocketIOInput(SocketIOInput):
             max_http_buffer_size=self.max_frame_bytes,
             client_manager=AsyncRedisManager(self.redis_url) if self.redis_url else None,
         )
-        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        blueprint = AppAwareBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         self.notices = Notices.load(self.max_chars)
         namespace = self.namespace
@@ -180,11 +187,7 @@ class WebSocketIOInput(SocketIOInput):
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Any = None) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            await self._start_session(sid, data, blueprint)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:
@@ -192,18 +195,39 @@ class WebSocketIOInput(SocketIOInput):
 
         return blueprint
 
+    async def _start_session(self, sid: Text, data: Any, blueprint: "AppAwareBlueprint") -> None:
+        """Joins the socket to its conversation (a known one, or a new id) and sends the history."""
+        assert self.sio is not None
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        session_id, history = None, conversation_history(None)
+        if isinstance(requested, str) and SESSION_ID.match(requested):
+            tracker = await blueprint.full_tracker(requested)
+            # A conversation another channel started (LINE, REST) is not the page's to read.
+            if tracker is None or tracker.get_latest_input_channel() in (None, self.name()):
+                session_id, history = requested, conversation_history(tracker)
+        session_id = session_id or uuid.uuid4().hex
+        previous = (await self.sio.get_session(sid, namespace=self.namespace)).get("session_id")
+        if previous and previous != session_id:
+            await self.sio.leave_room(sid, previous, namespace=self.namespace)
+        await self.sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
+        if self.session_persistence:
+            await self.sio.enter_room(sid, session_id, namespace=self.namespace)
+        await self.sio.emit("session_history", history, room=sid, namespace=self.namespace)
+        await self.sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
     async def _handle_message(
         self, sid: Text, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
+        assert self.sio is not None
         if not isinstance(data, dict):
             logger.warning("socket.io frame from %s dropped: not an object (%s)", sid, type(data).__name__)
             return
         if self.session_persistence:
-            session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
-                logger.warning("socket.io frame from %s dropped: no valid session_id", sid)
+            # Only the conversation this socket was given: a frame cannot name another one.
+            sender_id = (await self.sio.get_session(sid, namespace=self.namespace)).get("session_id")
+            if not sender_id or data.get("session_id") != sender_id:
+                logger.warning("socket.io frame from %s dropped: not its session_id", sid)
                 return
-            sender_id = session_id
         else:
             sender_id = sid
         output = WebSocketIOOutput(self.sio, self.bot_message_evt)

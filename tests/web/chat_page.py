@@ -25,7 +25,7 @@ class ChatPage:
 
     def goto(self, language: str) -> None:
         self.page.goto(f"{self.web_url}/{'index.html' if language == 'th' else 'en.html'}")
-        self.page.wait_for_selector(".cc-launcher")
+        self.page.wait_for_selector(".cc-launcher", state="attached")
 
     def open(self) -> None:
         if self.page.get_attribute(".cc-launcher", "aria-expanded") != "true":

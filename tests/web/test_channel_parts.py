@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from channels.web.notices import Notices, notice_language
+from channels.web.metadata import widget_metadata
 from channels.web.socketio_channel import (
     WebSocketIOInput,
     WebSocketIOOutput,
     allowed_origins,
     page_language,
-    widget_metadata,
 )
 
 
@@ -110,3 +110,48 @@ def test_output_sends_metadata_and_quick_replies_on_the_last_part():
     assert second["quick_replies"] == [{"content_type": "text", "title": "Is it proven?", "payload": "/ask_evidence"}]
     assert first["metadata"] == second["metadata"] == {
         "topic": "therapy.what_is", "language": "en", "evidence_level": "early_trials"}
+
+
+def test_history_from_a_tracker():
+    from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.web.history import conversation_history
+
+    buttons = [{"title": "Is it proven?", "payload": "/ask_evidence"}]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("What is it?", input_channel="socketio"),
+        BotUttered("Part one.\n\nPart two.", data={"buttons": buttons},
+                   metadata={"topic": "therapy.what_is", "language": "en", "evidence_level": "x"}),
+        UserUttered("/ask_evidence", input_channel="socketio"),
+        BotUttered("Evidence.", data={"buttons": buttons}, metadata={"topic": "therapy.evidence", "disclaimer": "full"}),
+        UserUttered("a human please", input_channel="socketio"),
+        BotUttered("Passed to staff.", metadata={"handoff": {"reason": "user_request", "summary": "secret"}}),
+        ConversationPaused(),
+        BotUttered("Hi, nurse here.", metadata={"staff": True, "staff_user": "ploy"}),
+    ]
+    history = conversation_history(DialogueStateTracker.from_events("s", events))
+    assert history["handed_off"] is True
+    assert [(m["from"], m["text"]) for m in history["messages"]] == [
+        ("user", "What is it?"), ("bot", "Part one."), ("bot", "Part two."),
+        ("user", "Is it proven?"),  # the button title, as shown when clicked
+        ("bot", "Evidence."), ("user", "a human please"), ("bot", "Passed to staff."), ("staff", "Hi, nurse here."),
+    ]
+    assert history["messages"][4]["metadata"]["disclaimer"] == "full"
+    assert "summary" not in str(history) and "ploy" not in str(history)
+    assert "quick_replies" not in history["messages"][-1]  # the staff message has none
+    assert conversation_history(None) == {"messages": [], "handed_off": False}
+
+
+def test_history_keeps_the_last_quick_replies_and_is_bounded():
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.web.history import conversation_history
+
+    events = [e for i in range(150) for e in (UserUttered(f"q{i}"), BotUttered(f"a{i}"))]
+    events.append(BotUttered("last", data={"buttons": [{"title": "More", "payload": "/more"}]}))
+    history = conversation_history(DialogueStateTracker.from_events("s", events), limit=200)
+    assert len(history["messages"]) == 200
+    assert history["messages"][-1]["quick_replies"] == [{"title": "More", "payload": "/more"}]

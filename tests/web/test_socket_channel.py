@@ -29,12 +29,14 @@ async ({url, sessionId, events, waitMs}) => {
     socket.on('connect', resolve);
     socket.on('connect_error', error => reject(new Error('connect_error: ' + error.message)));
   });
+  let sessionHistory = null;
+  socket.on('session_history', h => { sessionHistory = h; });
   socket.emit('session_request', {session_id: sessionId});
   const confirmed = await new Promise(resolve => socket.on('session_confirm', resolve));
   for (const [name, payload] of events) socket.emit(name, payload);
   await new Promise(resolve => setTimeout(resolve, waitMs));
   socket.close();
-  return {confirmed, received, disconnected};
+  return {confirmed, history: sessionHistory, received, disconnected};
 }
 """
 
@@ -102,6 +104,7 @@ def test_junk_frames_are_dropped_and_the_server_keeps_working(raw_page, web_stac
         ["user_uttered", [1, 2, 3]],
         ["user_uttered", {"message": "no session id"}],
         ["user_uttered", {"message": "bad session id", "session_id": "../../etc/passwd"}],
+        ["user_uttered", {"message": "someone else's conversation", "session_id": uuid.uuid4().hex}],
         ["user_uttered", {"message": {"nested": "object"}, "session_id": session}],
         ["user_uttered", {"message": "hello", "session_id": session, "metadata": "{not json"}],
         ["user_uttered", {"message": "hi", "session_id": session, "metadata": {"language": "fr", "staff": True}}],
@@ -139,6 +142,14 @@ def other_site(tmp_path):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def test_a_page_cannot_take_over_a_conversation_of_another_channel(raw_page, web_stack, assistant):
+    rest_sender = uuid.uuid4().hex  # looks like a widget session id, but it is a REST conversation
+    assistant.say(rest_sender, "What is stem cell therapy?")
+    result = emit(raw_page, web_stack, [], session_id=rest_sender, wait_ms=200)
+    assert result["confirmed"] != rest_sender
+    assert result["history"] == {"messages": [], "handed_off": False}
 
 
 def test_pages_from_other_origins_cannot_connect(browser, web_stack, other_site):

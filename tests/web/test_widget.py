@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.support.assistant_client import topics, wait_until
+from tests.web.chat_page import ChatPage
 from tests.web.conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -89,8 +90,9 @@ def test_reload_keeps_history_and_new_conversation_starts_empty(open_chat, assis
     first_session = chat.session_id()
     chat.page.reload()
     chat.wait_connected()  # the chat was open: it opens again
-    assert chat.messages() == before
+    assert chat.messages() == before  # read back from the tracker store
     assert chat.session_id() == first_session
+    assert "cost" not in chat.page.evaluate("JSON.stringify(localStorage)")  # the browser keeps only the id
     # the server still knows this socket belongs to the same conversation
     chat.ask("Is it safe?")
     assert len(assistant.user_events(first_session)) == 2
@@ -147,6 +149,27 @@ def test_handoff_status_and_staff_reply_appear(open_chat, assistant):
     chat.wait_connected()
     assert chat.page.locator(".cc-status").is_visible()
     assert not chat.dialogs
+
+    # the patient closes the page; staff answer; the patient comes back and reads it
+    context = chat.page.context
+    chat.page.close()
+    assistant.append_events(
+        sender,
+        [{"event": "bot", "text": "We can call you tomorrow at 10:00.",
+          "metadata": {"staff": True, "staff_user": "ploy", "topic": "handoff.staff_reply", "language": "en"}}],
+        output_channel="socketio",
+    )
+    back = ChatPage(context.new_page(), chat.web_url)
+    back.goto("en")
+    back.wait_connected()
+    assert [m["text"] for m in back.messages(".cc-staff")][-1] == "We can call you tomorrow at 10:00."
+    assert back.page.locator(".cc-status").is_visible()
+    # staff hand back (resume): the status goes away at the next visit
+    assistant.append_events(sender, [{"event": "resume", "metadata": {"staff_user": "ploy"}}])
+    back.page.reload()
+    back.wait_connected()
+    assert back.page.locator(".cc-log .cc-msg").count() == len(back.messages())
+    assert not back.page.locator(".cc-status").is_visible()
 
 
 def test_html_in_a_message_is_shown_as_text_and_runs_nothing(open_chat, assistant):

@@ -6,15 +6,15 @@
  *
  * Talks to Rasa's socket.io channel (channels/web/socketio_channel.py): session_request /
  * session_confirm, user_uttered {message, session_id, metadata: {language}}, bot_uttered
- * {text, metadata, quick_replies}. Every text is put into the page with textContent, never
- * as HTML. The conversation (session id + messages) is kept in localStorage so a reload
- * shows it again; "new conversation" starts a fresh session id.
+ * {text, metadata, quick_replies}, and session_history {messages, handed_off} (the
+ * conversation so far, from the tracker store). Every text is put into the page with
+ * textContent, never as HTML. The browser keeps only the session id and whether the chat
+ * is open (localStorage); "new conversation" asks for a fresh session id.
  */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "clinicChat.v1";
-  var MAX_STORED_MESSAGES = 200;
   var LANGUAGES = ["th", "en"];
   var URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
@@ -95,15 +95,19 @@
 
   function loadState() {
     try {
-      var state = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-      if (state && Array.isArray(state.messages)) return state;
+      var stored = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
+      if (stored && typeof stored === "object") {
+        return { sessionId: typeof stored.sessionId === "string" ? stored.sessionId : null, open: !!stored.open };
+      }
     } catch (error) { /* unreadable storage: start afresh */ }
-    return { sessionId: null, messages: [], open: false, handedOff: false };
+    return { sessionId: null, open: false };
   }
 
+  // Only the session id and the open state: the messages stay on the server.
   function saveState(state) {
-    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
-    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch (error) { /* full or blocked */ }
+    try {
+      localStorage.setItem(STORAGE_KEY, JSON.stringify({ sessionId: state.sessionId, open: state.open }));
+    } catch (error) { /* blocked storage: the chat still works, without reload persistence */ }
   }
 
   function ChatWidget(config, labels, language) {
@@ -111,11 +115,11 @@
     this.labels = labels;
     this.language = language;
     this.state = loadState();
+    this.handedOff = false;
     this.socket = null;
     this.confirmed = false;
     this.waiting = null;
     this.build();
-    this.state.messages.forEach(this.render, this);
     this.updateStatus();
     this.setOpen(this.state.open);
     this.connect();
@@ -197,6 +201,7 @@
       saveState(self.state);
       self.setConnection(null);
     });
+    this.socket.on("session_history", function (history) { self.showHistory(history); });
     this.socket.on("bot_uttered", function (message) { self.receive(message); });
     this.socket.on("disconnect", function () { self.confirmed = false; self.setConnection(self.labels.offline); });
     this.socket.on("connect_error", function () { self.setConnection(self.labels.offline); });
@@ -219,35 +224,58 @@
   ChatWidget.prototype.send = function (shown, message) {
     this.add({ from: "user", text: shown });
     this.socket.emit("user_uttered", { message: message, session_id: this.state.sessionId, metadata: { language: this.language } });
-    this.setTyping(true);
+    // While staff have the conversation the assistant stays quiet: no "typing" promise.
+    this.setTyping(!this.handedOff);
   };
 
-  ChatWidget.prototype.receive = function (message) {
-    if (!message || typeof message !== "object") return;
+  // A message from the server (live or history) in the shape render() takes.
+  function normalise(message, from) {
     var metadata = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
-    var quickReplies = Array.isArray(message.quick_replies) ? message.quick_replies.filter(function (reply) {
-      return reply && typeof reply.title === "string" && typeof reply.payload === "string";
-    }).map(function (reply) { return { title: reply.title, payload: reply.payload }; }) : [];
-    if (metadata.handoff || metadata.staff) this.state.handedOff = true;
-    else if (!metadata.while_paused) this.state.handedOff = false;  // the assistant answers again: handed back
-    this.setTyping(false);
-    this.add({
-      from: metadata.staff ? "staff" : "bot",
+    var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
+    return {
+      from: from === "user" ? "user" : metadata.staff ? "staff" : "bot",
       text: typeof message.text === "string" ? message.text : "",
       disclaimer: metadata.disclaimer === "full" || metadata.disclaimer === "short" ? metadata.disclaimer : null,
-      quickReplies: quickReplies
-    });
+      metadata: metadata,
+      quickReplies: replies.filter(function (reply) {
+        return reply && typeof reply.title === "string" && typeof reply.payload === "string";
+      }).map(function (reply) { return { title: reply.title, payload: reply.payload }; })
+    };
+  }
+
+  ChatWidget.prototype.receive = function (raw) {
+    if (!raw || typeof raw !== "object") return;
+    var message = normalise(raw, "bot");
+    var metadata = message.metadata;
+    if (metadata.handoff || metadata.staff) this.handedOff = true;
+    else if (!metadata.while_paused) this.handedOff = false;  // the assistant answers again: handed back
+    this.setTyping(false);
+    this.add(message);
     this.updateStatus();
   };
 
+  ChatWidget.prototype.showHistory = function (history) {
+    if (!history || !Array.isArray(history.messages)) return;
+    this.clearLog();
+    history.messages.forEach(function (raw) {
+      if (raw && typeof raw === "object") this.render(normalise(raw, raw.from));
+    }, this);
+    this.handedOff = !!history.handed_off;
+    this.updateStatus();
+    this.scrollToEnd();
+  };
+
   ChatWidget.prototype.add = function (message) {
-    this.state.messages.forEach(function (old) { old.quickReplies = []; });
     var stale = this.log.querySelectorAll(".cc-quick");
     for (var i = 0; i < stale.length; i++) stale[i].remove();
-    this.state.messages.push(message);
-    saveState(this.state);
     this.render(message);
     this.scrollToEnd();
+  };
+
+  ChatWidget.prototype.clearLog = function () {
+    var nodes = this.log.querySelectorAll(".cc-msg, .cc-quick");
+    for (var i = 0; i < nodes.length; i++) nodes[i].remove();
+    this.welcome.hidden = false;
   };
 
   ChatWidget.prototype.render = function (message) {
@@ -282,11 +310,10 @@
   };
 
   ChatWidget.prototype.newConversation = function () {
-    this.state = { sessionId: null, messages: [], open: true, handedOff: false };
+    this.state = { sessionId: null, open: true };
     saveState(this.state);
-    var nodes = this.log.querySelectorAll(".cc-msg, .cc-quick");
-    for (var i = 0; i < nodes.length; i++) nodes[i].remove();
-    this.welcome.hidden = false;
+    this.clearLog();
+    this.handedOff = false;
     this.setTyping(false);
     this.updateStatus();
     this.confirmed = false;
@@ -295,9 +322,9 @@
   };
 
   ChatWidget.prototype.updateStatus = function () {
-    this.status.textContent = this.state.handedOff ? this.labels.handedOff : "";
-    this.status.hidden = !this.state.handedOff;
-    this.root.classList.toggle("cc-is-handed-off", !!this.state.handedOff);
+    this.status.textContent = this.handedOff ? this.labels.handedOff : "";
+    this.status.hidden = !this.handedOff;
+    this.root.classList.toggle("cc-is-handed-off", this.handedOff);
   };
 
   ChatWidget.prototype.updateCounter = function () {
