@@ -120,6 +120,7 @@
     this.confirmed = false;
     this.waiting = null;
     this.build();
+    this.setConnection(labels.connecting);
     this.updateStatus();
     this.setOpen(this.state.open);
     this.connect();
@@ -140,7 +141,6 @@
     this.newButton = el("button", { type: "button", className: "cc-new" }, L.newConversation);
     this.closeButton = el("button", { type: "button", className: "cc-close", "aria-label": L.close }, "×");
     header.appendChild(titles);
-    header.appendChild(this.newButton);
     header.appendChild(this.closeButton);
 
     this.status = el("p", { className: "cc-status", role: "status" });
@@ -157,7 +157,10 @@
     this.counter = el("span", { id: "cc-counter", className: "cc-counter", "aria-live": "polite" });
     this.form.appendChild(this.input);
     this.form.appendChild(this.sendButton);
-    this.form.appendChild(this.counter);
+    var tools = el("div", { className: "cc-tools" });
+    tools.appendChild(this.counter);
+    tools.appendChild(this.newButton);
+    this.form.appendChild(tools);
 
     [header, this.status, this.log, this.typing, this.connection, this.form].forEach(function (part) {
       this.panel.appendChild(part);
