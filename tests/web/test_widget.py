@@ -197,6 +197,12 @@ def test_phone_layout_and_keyboard(open_chat, language):
     page.keyboard.press("Enter")
     chat.wait_for_replies(before + 1)
     chat.wait_quiet()
+    # a long answer is read from its start: the question is still in view
+    assert page.evaluate("""() => {
+        const log = document.querySelector('.cc-log').getBoundingClientRect();
+        const question = [...document.querySelectorAll('.cc-user')].pop().getBoundingClientRect();
+        return question.top >= log.top - 1 && question.bottom <= log.bottom;
+    }""")
     # the open chat fills the phone screen, nothing sticks out sideways
     box = page.locator(".cc-panel").bounding_box()
     assert box["x"] == 0 and box["width"] == PHONE["width"]

@@ -271,8 +271,11 @@
   ChatWidget.prototype.add = function (message) {
     var stale = this.log.querySelectorAll(".cc-quick");
     for (var i = 0; i < stale.length; i++) stale[i].remove();
-    this.render(message);
-    this.scrollToEnd();
+    var bubble = this.render(message);
+    // Long answers are read from their start: keep the question (or a staff message) at
+    // the top of the view rather than jumping to the end of the answer.
+    if (message.from === "user" || message.from === "staff") this.turnStart = bubble;
+    this.scrollToTurn();
   };
 
   ChatWidget.prototype.clearLog = function () {
@@ -297,6 +300,7 @@
     this.log.appendChild(bubble);
     this.welcome.hidden = true;
     if (message.quickReplies && message.quickReplies.length) this.renderQuickReplies(message.quickReplies);
+    return bubble;
   };
 
   ChatWidget.prototype.renderQuickReplies = function (replies) {
@@ -340,6 +344,12 @@
     clearTimeout(this.waiting);
     this.typing.hidden = !on;
     if (on) this.waiting = setTimeout(function () { self.typing.hidden = true; }, 30000);
+  };
+
+  ChatWidget.prototype.scrollToTurn = function () {
+    var end = this.log.scrollHeight;
+    var start = this.turnStart && this.turnStart.isConnected ? this.turnStart.offsetTop - 8 : end;
+    this.log.scrollTop = Math.min(start, end);
   };
 
   ChatWidget.prototype.scrollToEnd = function () {
