@@ -19,8 +19,8 @@ pytestmark = pytest.mark.e2e
 
 # Connects a raw socket, asks for a session, emits frames, collects bot messages.
 RAW_SOCKET = """
-async ({url, sessionId, events, waitMs}) => {
-  const socket = io(url, {transports: ['websocket'], reconnection: false, forceNew: true});
+async ({url, sessionId, events, waitMs, transports}) => {
+  const socket = io(url, {transports: transports || ['websocket'], reconnection: false, forceNew: true});
   const received = [];
   let disconnected = null;
   socket.on('bot_uttered', message => received.push(message));
@@ -52,7 +52,7 @@ def raw_page(browser, web_stack):
     context.close()
 
 
-def emit(page, web_stack, events, session_id=None, wait_ms=1500):
+def emit(page, web_stack, events, session_id=None, wait_ms=1500, transports=("websocket",)):
     return page.evaluate(
         RAW_SOCKET,
         {
@@ -60,8 +60,18 @@ def emit(page, web_stack, events, session_id=None, wait_ms=1500):
             "sessionId": session_id or uuid.uuid4().hex,
             "events": events,
             "waitMs": wait_ms,
+            "transports": list(transports),
         },
     )
+
+
+def test_long_polling_works_from_the_clinic_page_too(raw_page, web_stack, assistant):
+    """Networks that block WebSockets fall back to HTTP long-polling (CORS headers from Rasa)."""
+    session = uuid.uuid4().hex
+    result = emit(raw_page, web_stack, [["user_uttered", {"message": "What is stem cell therapy?", "session_id": session}]],
+                  session_id=session, wait_ms=4000, transports=["polling"])
+    assert result["confirmed"] == session and result["received"]
+    assert assistant.user_events(session)[0]["input_channel"] == "socketio"
 
 
 def rasa_log(web_stack) -> str:

@@ -194,7 +194,7 @@
 
   ChatWidget.prototype.connect = function () {
     var self = this;
-    this.socket = window.io(this.config.socketUrl, { path: this.config.socketPath || "/socket.io/", transports: ["websocket", "polling"] });
+    this.socket = window.io(this.config.socketUrl, { path: this.config.socketPath || "/socket.io/", transports: ["websocket", "polling"], tryAllTransports: true });
     this.socket.on("connect", function () {
       self.socket.emit("session_request", { session_id: self.state.sessionId });
     });
