@@ -47,6 +47,8 @@ def test_english_question_gets_english_answer_with_disclaimer(open_chat, assista
     assert set(topics(assistant.bot_events(sender))) == {"therapy.what_is"}
     assert chat.page.get_by_role("button", name="Is it proven?").is_visible()
     screenshot(chat, "desktop-en")
+    chat.page.eval_on_selector(".cc-log", "log => { log.scrollTop = log.scrollHeight; }")
+    screenshot(chat, "desktop-en-disclaimer")
     assert not chat.errors
 
 
