@@ -1,18 +1,17 @@
 """Texts the web channel sends by itself, before a message reaches Rasa.
 
-They live in ``content/messages.yml`` next to everything else the assistant says; the
-channel only picks the language and fills ``{max_chars}``.
+They come from ``content/messages.yml`` through the shared ``ChannelTexts`` (the same
+validated content as the actions' replies); the channel only picks the language and fills
+``{max_chars}``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Optional
 
-import yaml
+from channels.texts import ChannelTexts
 
-MESSAGES_FILE = Path(__file__).resolve().parents[2] / "content" / "messages.yml"
 LANGUAGES = ("th", "en")
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _LATIN = re.compile("[A-Za-z]")
@@ -27,8 +26,8 @@ class Notice:
     language: str
 
 
-def notice_language(text: str, hint: Optional[str]) -> str:
-    """The language to answer a message the channel refuses.
+def notice_language(text: str, hint: Optional[str], default: str = "th") -> str:
+    """The language to answer a message the channel refuses: its script, else the page's.
 
     >>> notice_language("สวัสดีค่ะ" * 3, "en")
     'th'
@@ -40,22 +39,20 @@ def notice_language(text: str, hint: Optional[str]) -> str:
     thai, latin = len(_THAI.findall(text)), len(_LATIN.findall(text))
     if thai or latin:
         return "th" if thai >= latin else "en"
-    return hint if hint in LANGUAGES else "th"
+    return hint if hint in LANGUAGES else default
 
 
 class Notices:
-    """The channel's notices, loaded once from the content file."""
+    """The channel's notices (``chat.too_long``, ``chat.text_only``)."""
 
-    def __init__(self, entries: Mapping[str, Any], max_chars: int) -> None:
-        self._entries = entries
-        self._max_chars = max_chars
+    def __init__(self, max_chars: int, texts: Optional[ChannelTexts] = None) -> None:
+        self.texts = texts or ChannelTexts()
+        self.max_chars = max_chars
 
-    @classmethod
-    def load(cls, max_chars: int, path: Path = MESSAGES_FILE) -> "Notices":
-        with open(path, encoding="utf-8") as handle:
-            return cls(yaml.safe_load(handle), max_chars)
+    @property
+    def default_language(self) -> str:
+        return self.texts.default_language
 
     def get(self, key: str, language: str) -> Notice:
-        entry = self._entries[key]
-        text = "\n".join(entry[language]).format(max_chars=self._max_chars)
-        return Notice(text=text.strip(), topic=entry["topic"], language=language)
+        text = "\n\n".join(self.texts.texts(key, language)).replace("{max_chars}", str(self.max_chars))
+        return Notice(text=text.strip(), topic=self.texts.content.messages[key].topic, language=language)

@@ -170,7 +170,7 @@ class WebSocketIOInput(SocketIOInput):
         )
         blueprint = AppAwareBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
-        self.notices = Notices.load(self.max_chars)
+        self.notices = Notices(self.max_chars)
         namespace = self.namespace
 
         @blueprint.route("/", methods=["GET"])
@@ -247,7 +247,7 @@ class WebSocketIOInput(SocketIOInput):
 
     def _notice(self, key: str, text: str, hint: Optional[str]) -> Notice:
         assert self.notices is not None
-        return self.notices.get(key, notice_language(text[:500], hint))
+        return self.notices.get(key, notice_language(text[:500], hint, self.notices.default_language))
 
 
 def page_language(metadata: Any) -> Optional[str]:

@@ -86,7 +86,7 @@ def test_notice_language_follows_the_text_then_the_page():
 
 
 def test_notices_come_from_the_content_file_with_the_limit_filled_in():
-    notices = Notices.load(max_chars=1234)
+    notices = Notices(max_chars=1234)
     english, thai = notices.get("chat.too_long", "en"), notices.get("chat.too_long", "th")
     assert "1234" in english.text and "1234" in thai.text
     assert "{" not in english.text + thai.text
