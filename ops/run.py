@@ -28,13 +28,14 @@ def main() -> int:
     stack = make_stack(log_dir=VAR_DIR / "logs")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        seconds = stack.start()
+        seconds = stack.start(("actions", "rasa", "web"))
         print(
             f"\nReady in {seconds:.1f} s. Talk to the assistant:\n"
             f"  REST:       curl -s {stack.rasa_url}/webhooks/rest/webhook "
             "-H 'Content-Type: application/json' "
             "-d '{\"sender\": \"me\", \"message\": \"สเต็มเซลล์คืออะไรคะ\"}'\n"
-            f"  socket.io:  {stack.rasa_url}/socket.io\n"
+            f"  Website:    {stack.web_url}/ (Thai)  {stack.web_url}/en.html (English)\n"
+            f"  socket.io:  {stack.env['RASA_PUBLIC_URL']}/socket.io\n"
             f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"
             f"  Actions:    {stack.action_url}/health\n"
             f"  LINE:       {line_status(stack.rasa_url, stack.env)}\n"

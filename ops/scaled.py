@@ -30,6 +30,9 @@ def scaled_overrides(env: Mapping[str, str]) -> dict[str, str]:
         "TRACKER_STORE_DIALECT": "postgresql",
         "TRACKER_STORE_URL": env["SCALED_TRACKER_STORE_URL"],
         "LOCK_STORE_TYPE": "redis",
+        # socket.io rooms shared by the instances: staff replies reach any patient's socket.
+        "SOCKETIO_REDIS_URL": env.get("SOCKETIO_REDIS_URL")
+        or f"redis://{env['LOCK_STORE_HOST']}:{env['LOCK_STORE_PORT']}/{int(env['LOCK_STORE_DB']) + 1}",
         "ACTION_SERVER_SANIC_WORKERS": env["SCALED_ACTION_WORKERS"],
         # Rasa's own Sanic workers stay at 1: we scale with processes behind nginx.
         "SANIC_WORKERS": "1",

@@ -21,9 +21,11 @@ MODEL_PATH = ROOT / "models" / "current.tar.gz"
 def defaults(values: Mapping[str, str]) -> dict[str, str]:
     """Default settings; some derive from others (ports -> URLs)."""
     action_port = values.get("ACTION_PORT", "5055")
+    rasa_port = values.get("RASA_PORT", "5005")
+    web_port = values.get("WEB_PORT", "8080")
     return {
         "RASA_TELEMETRY_ENABLED": "false",
-        "RASA_PORT": "5005",
+        "RASA_PORT": rasa_port,
         "ACTION_PORT": action_port,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_STORE_DIALECT": "sqlite",
@@ -32,7 +34,14 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "LOCK_STORE_HOST": "127.0.0.1",
         "LOCK_STORE_PORT": "6379",
         "LOCK_STORE_DB": "1",
-        "CORS_ORIGINS": "*",
+        # Browser origins allowed to call Rasa (socket.io widget, HTTP API): the demo page.
+        "CORS_ORIGINS": f"http://localhost:{web_port} http://127.0.0.1:{web_port}",
+        "WEB_PORT": web_port,  # demo page + widget files (web/serve.py)
+        "WEB_HOST": "127.0.0.1",
+        # Where browsers reach Rasa's socket.io endpoint (the widget's socket URL).
+        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        # Several Rasa instances: share socket.io rooms through Redis (empty: one process).
+        "SOCKETIO_REDIS_URL": "",
         "RETENTION_DAYS": "365",
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",

@@ -91,6 +91,10 @@ class Stack:
         return f"http://127.0.0.1:{self.env['ACTION_PORT']}"
 
     @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['WEB_PORT']}"
+
+    @property
     def token(self) -> str:
         return self.env["RASA_API_TOKEN"]
 
@@ -142,6 +146,8 @@ class Stack:
                 f"{self.action_url}/health",
             ),
             "rasa": self.rasa_service("rasa", self.env["RASA_PORT"]),
+            # The demo clinic pages and the chat widget's files (web/serve.py).
+            "web": Service("web", [python, "-m", "web.serve"], f"{self.web_url}/widget/config.json"),
         }
         return [catalogue[name] for name in which]
 

@@ -52,3 +52,19 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$LOCK"
   echo "$want" > "$STAMP"
 fi
+
+# The website widget's browser code (socket.io client) from web/package-lock.json, served by
+# web/serve.py from our own files. Same idea: reinstall only when the lock file changed.
+WEB_LOCK=web/package-lock.json
+WEB_STAMP=web/node_modules/.installed-lock
+web_want=$(sha256sum "$WEB_LOCK" | cut -d' ' -f1)
+if [ "$(cat "$WEB_STAMP" 2>/dev/null)" != "$web_want" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm (Node.js 18 or newer) is needed to install the chat widget's files (web/)." >&2
+    echo "Install Node.js, e.g. sudo apt-get install nodejs npm, then run this command again." >&2
+    exit 1
+  fi
+  echo "Installing the chat widget's locked npm packages ..."
+  (cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$web_want" > "$WEB_STAMP"
+fi

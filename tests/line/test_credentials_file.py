@@ -16,7 +16,7 @@ def test_with_secret_the_line_section_is_added_and_names_only_variables():
     path = credentials_file({"LINE_CHANNEL_SECRET": "s3cret-value"})
     text = open(path).read()
     data = yaml.safe_load(text)
-    assert {"rest", "socketio", "channels.line.channel.LineInput"} <= set(data)
+    assert {"rest", "channels.web.socketio_channel.WebSocketIOInput", "channels.line.channel.LineInput"} <= set(data)
     assert data["channels.line.channel.LineInput"]["channel_secret"] == "${LINE_CHANNEL_SECRET}"
     assert "s3cret-value" not in text
 

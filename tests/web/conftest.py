@@ -1,0 +1,116 @@
+"""The real assistant (action server, Rasa, static web server) and a real browser.
+
+Chromium is Debian's (``scripts/system_deps.sh``), driven by Playwright; nothing is
+downloaded. Each test gets a fresh browser context, so its own localStorage and session.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from ops.settings import MODEL_PATH, ROOT
+from ops.stack import Stack, free_port, make_stack
+from tests.support.assistant_client import AssistantClient
+from tests.support.webhook_receiver import WebhookReceiver
+from tests.web.chat_page import ChatPage
+
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def web_stack(tmp_path_factory) -> Iterator[Stack]:
+    if not MODEL_PATH.exists():
+        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    db = tmp_path_factory.mktemp("tracker") / "tracker.db"
+    with WebhookReceiver() as staff_hook:
+        running = make_stack(
+            {
+                "RASA_PORT": str(free_port()),
+                "ACTION_PORT": (action_port := str(free_port())),
+                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+                "WEB_PORT": str(free_port()),
+                "TRACKER_STORE_URL": f"sqlite:///{db}",
+                "RASA_API_TOKEN": uuid.uuid4().hex,
+                "STAFF_WEBHOOK_URL": staff_hook.url,
+            },
+            log_dir=ARTIFACTS / "logs" / "web",
+        )
+        try:
+            running.start(("actions", "rasa", "web"))
+            yield running
+        finally:
+            running.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(web_stack) -> AssistantClient:
+    return AssistantClient(web_stack.rasa_url, web_stack.token)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is needed: run scripts/system_deps.sh (make test does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def timings() -> Iterator[list[dict]]:
+    """Seconds from pressing send to the first answer in the browser, per question."""
+    measured: list[dict] = []
+    yield measured
+    if measured:
+        ARTIFACTS.mkdir(exist_ok=True)
+        seconds = sorted(m["seconds"] for m in measured)
+        summary = {
+            "questions": measured,
+            "median_seconds": seconds[len(seconds) // 2],
+            "max_seconds": seconds[-1],
+        }
+        (ARTIFACTS / "web-timings.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+@pytest.fixture
+def open_chat(browser, web_stack, timings) -> Iterator[Callable[..., ChatPage]]:
+    """``open_chat("en", PHONE)``: a new browser context on the demo page, chat opened."""
+    contexts = []
+
+    def open_(language: str = "en", viewport: dict = DESKTOP) -> ChatPage:
+        context = browser.new_context(viewport=viewport, locale="th-TH" if language == "th" else "en-US")
+        contexts.append(context)
+        page = context.new_page()
+        chat = ChatPage(page, web_stack.web_url, timings)
+        chat.goto(language)
+        chat.open()
+        return chat
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(chat: ChatPage, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    chat.page.screenshot(path=str(path))
+    return path

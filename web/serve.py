@@ -1,0 +1,97 @@
+"""Serve the demo clinic pages and the chat widget's files (``make run`` starts this).
+
+Only ``web/site/`` is served, plus two generated or mapped paths:
+
+- ``/widget/config.json``: where the widget finds Rasa's socket.io endpoint and the message
+  length limit, from the settings (``RASA_PUBLIC_URL``, ``MAX_MESSAGE_CHARS``);
+- ``/widget/socket.io.min.js``: the socket.io browser client installed by ``npm ci`` from
+  ``web/package-lock.json`` (nothing is fetched from a CDN).
+
+Usage: ``python -m web.serve`` (port ``WEB_PORT``, address ``WEB_HOST``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Mapping
+
+WEB_DIR = Path(__file__).resolve().parent
+SITE_DIR = WEB_DIR / "site"
+SOCKET_IO_CLIENT = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def widget_config(env: Mapping[str, str]) -> dict[str, object]:
+    """What the widget needs to know about the server side."""
+    return {
+        "socketUrl": env.get("RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
+        "socketPath": "/socket.io/",
+        "maxChars": int(env.get("MAX_MESSAGE_CHARS", "2000")),
+    }
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files from ``web/site`` with the two widget extras."""
+
+    config: bytes = b"{}"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0]
+        if path == "/widget/config.json":
+            self._send_bytes(self.config, "application/json; charset=utf-8")
+        elif path == "/widget/socket.io.min.js":
+            self._send_bytes(SOCKET_IO_CLIENT.read_bytes(), "text/javascript; charset=utf-8")
+        else:
+            super().do_GET()
+
+    def list_directory(self, path):  # type: ignore[override]
+        self.send_error(404, "No listing")
+        return None
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        # The widget is embedded by other sites: its files may be loaded cross-origin.
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def _send_bytes(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        sys.stderr.write("web: " + (format % args) + "\n")
+
+
+SiteHandler.extensions_map = {
+    **SimpleHTTPRequestHandler.extensions_map,
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+def main() -> int:
+    if not SOCKET_IO_CLIENT.exists():
+        print(f"error: {SOCKET_IO_CLIENT} is missing: run `npm ci` in web/ (scripts/bootstrap.sh does)", file=sys.stderr)
+        return 1
+    SiteHandler.config = json.dumps(widget_config(os.environ)).encode()
+    address = (os.environ.get("WEB_HOST", "127.0.0.1"), int(os.environ.get("WEB_PORT", "8080")))
+    server = ThreadingHTTPServer(address, partial(SiteHandler, directory=str(SITE_DIR)))
+    print(f"web: serving {SITE_DIR} on http://{address[0]}:{address[1]}/", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
