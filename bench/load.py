@@ -17,7 +17,8 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Optional
+from functools import lru_cache
+from typing import Any, Optional
 
 import aiohttp
 import sqlalchemy
@@ -52,6 +53,26 @@ class LoadResult:
         )
 
 
+@lru_cache(maxsize=1)
+def apologies() -> frozenset[str]:
+    """The "cannot answer right now" texts: a reply made of one of them is a failure."""
+    from channels.texts import ChannelTexts
+
+    texts = ChannelTexts()
+    return frozenset("\n\n".join(texts.texts("service.unavailable", lang)) for lang in ("th", "en"))
+
+
+def failure(status: int, replies: Any) -> Optional[str]:
+    """Why a REST answer counts as failed, or None when the patient got an answer."""
+    if status != 200:
+        return f"HTTP {status}"
+    if not replies:
+        return "no answer"
+    if any(r.get("text") in apologies() for r in replies):
+        return "apology (service unavailable)"
+    return None
+
+
 async def _talk_rest(session: aiohttp.ClientSession, url: str, patient: Patient, result: LoadResult) -> None:
     acknowledged = result.sent.setdefault(patient.sender_id, [])
     for message in patient.messages:
@@ -60,9 +81,11 @@ async def _talk_rest(session: aiohttp.ClientSession, url: str, patient: Patient,
             async with session.post(
                 f"{url}/webhooks/rest/webhook", json={"sender": patient.sender_id, "message": message}
             ) as response:
-                await response.read()
-                if response.status != 200:
-                    result.errors.append(f"{patient.sender_id}: HTTP {response.status}")
+                body = await response.read()
+                replies = json.loads(body) if response.status == 200 else None
+                problem = failure(response.status, replies)
+                if problem:
+                    result.errors.append(f"{patient.sender_id}: {problem}")
                     return  # a person would stop here too; later messages are not sent
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             result.errors.append(f"{patient.sender_id}: {type(error).__name__}")

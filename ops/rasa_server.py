@@ -1,4 +1,4 @@
-"""``python -m ops.rasa_server run ...``: Rasa's own command line, with two fixes applied first.
+"""``python -m ops.rasa_server run ...``: Rasa's own command line, with fixes applied first.
 
 1. When the action server cannot be reached or fails, stock Rasa logs the error and the
    patient gets no answer at all. Here the failed action is answered with the
@@ -6,6 +6,11 @@
    (an apology and the way to reach staff), and the conversation goes on: once the action
    server is back, answers resume. The slot-filling call is left alone (Rasa already
    tolerates its failure), so a turn gets one apology, not two.
+
+   When a message cannot be handled at all (the tracker store or the lock store is down),
+   stock Rasa's channels answer nothing (REST: 200 with an empty list). Here the patient
+   gets the same apology, in the language of their message; the message itself was not
+   processed or recorded, and the error is logged.
 
 2. Rasa 3.6 checks every action-server response with ``jsonschema.validate(result, schema)``,
 which also re-checks the large, constant schema against JSON Schema's meta-schema on every
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 from jsonschema import exceptions, validators
 
@@ -96,9 +101,43 @@ def _with_apology(original_run: Any) -> Any:
     return run
 
 
+def apology_for_message(text: Optional[str], metadata: Optional[Dict[Text, Any]]) -> tuple[str, str]:
+    """(language, text) of the apology for a message that could not be handled."""
+    from actions.language import LanguageRules, script_language
+
+    texts = _texts()
+    hint = (metadata or {}).get("language")
+    language = script_language(text or "", LanguageRules.load()) or (
+        hint if hint in ("th", "en") else texts.default_language
+    )
+    return language, "\n\n".join(texts.texts(APOLOGY_KEY, language))
+
+
+def _with_apology_when_unhandled(original_handle: Any) -> Any:
+    async def handle_message(self: Any, message: Any) -> Any:
+        try:
+            return await original_handle(self, message)
+        except Exception:
+            logger.exception(
+                "Could not handle a message of conversation %s (tracker or lock store "
+                "unavailable?); the patient gets the apology.", message.sender_id,
+            )
+            _, text = apology_for_message(message.text, message.metadata)
+            if message.output_channel is not None:
+                await message.output_channel.send_text_message(message.sender_id, text)
+            return None
+
+    handle_message.__wrapped_by_us__ = True  # type: ignore[attr-defined]
+    return handle_message
+
+
 def install() -> None:
-    """Applies both fixes to the running process (idempotent)."""
+    """Applies the fixes to the running process (idempotent)."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+
+    if not getattr(Agent.handle_message, "__wrapped_by_us__", False):
+        Agent.handle_message = _with_apology_when_unhandled(Agent.handle_message)  # type: ignore[assignment]
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
     if not getattr(RemoteAction.run, "__wrapped_by_us__", False):
