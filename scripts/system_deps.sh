@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests (Playwright drives
-# Debian's build; it never downloads a browser) and Thai fonts so Thai renders.
+# Debian packages the test suite needs: nginx for the scaled-topology tests, Chromium for
+# the browser tests (Playwright drives Debian's build; it never downloads a browser) and
+# Thai fonts so Thai renders.
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
-needed=(chromium fonts-thai-tlwg)
+needed=(chromium fonts-thai-tlwg nginx-light)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
