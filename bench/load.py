@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -73,8 +74,11 @@ def failure(status: int, replies: Any) -> Optional[str]:
     return None
 
 
-async def _talk_rest(session: aiohttp.ClientSession, url: str, patient: Patient, result: LoadResult) -> None:
+async def _talk_rest(
+    session: aiohttp.ClientSession, url: str, patient: Patient, result: LoadResult, think_s: float = 0.0
+) -> None:
     acknowledged = result.sent.setdefault(patient.sender_id, [])
+    pause = random.Random(patient.sender_id)
     for message in patient.messages:
         started = time.perf_counter()
         try:
@@ -92,15 +96,19 @@ async def _talk_rest(session: aiohttp.ClientSession, url: str, patient: Patient,
             return
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
         acknowledged.append(message)
+        if think_s:  # reading the answer and typing the next question
+            await asyncio.sleep(think_s * pause.uniform(0.5, 1.5))
 
 
 async def run_load(
     url: str, crowd: list[Patient], concurrency: int, timeout_s: float = 60,
-    result: Optional[LoadResult] = None,
+    result: Optional[LoadResult] = None, think_s: float = 0.0,
 ) -> LoadResult:
     """Lets ``crowd`` talk to ``url`` over REST, ``concurrency`` conversations at a time.
 
-    Pass ``result`` to watch the figures grow while the run goes on (fault tests do).
+    ``think_s`` is the mean pause between an answer and the patient's next message (0: the
+    next message goes at once, which measures throughput). Pass ``result`` to watch the
+    figures grow while the run goes on (fault tests do).
     """
     result = result if result is not None else LoadResult()
     queue: asyncio.Queue[Patient] = asyncio.Queue()
@@ -109,7 +117,7 @@ async def run_load(
 
     async def worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty():
-            await _talk_rest(session, url, queue.get_nowait(), result)
+            await _talk_rest(session, url, queue.get_nowait(), result, think_s)
 
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -168,10 +176,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--patients", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between answer and next message")
     parser.add_argument("--tracker-url", help="SQLAlchemy URL of the tracker store, for the consistency check")
     args = parser.parse_args(argv)
     crowd = patients(args.patients, run_id=f"load-{uuid.uuid4().hex[:6]}")
-    result = asyncio.run(run_load(args.url, crowd, args.concurrency))
+    result = asyncio.run(run_load(args.url, crowd, args.concurrency, think_s=args.think))
     print(result.summary())
     if args.tracker_url:
         problems = check_consistency(args.tracker_url, result.sent)
