@@ -109,6 +109,8 @@ def _locked_state() -> IndexState:
 
 def refresh_index(batch: int = BATCH_EVENTS, progress: Optional[Callable[[int, int], None]] = None) -> int:
     """Brings the index up to date with the tracker store; returns conversations rebuilt."""
+    if not tracker_store.exists():
+        return 0
     rebuilt = 0
     overlap = OVERLAP_EVENTS
     while True:

@@ -11,7 +11,7 @@ _PHONE = re.compile(r"(?<![\d+])(?:\+66[ -]?|0)\d{1,2}(?:[ -]?\d){6,7}(?!\d)")
 # A LINE id after a label: "LINE id: somchai_88", "line @clinic", "ไลน์ abc", "ไอดีไลน์ abc".
 _LINE_LABELLED = re.compile(
     r"(?i)((?<![a-z])(?:line(?:\s*id)?\s*[:：=]\s*|line\s*id\s+|line\s+(?=@)|id\s*line\s*[:：=]?\s*)"
-    r"|(?:ไอดีไลน์|ไลน์)\s*(?:ไอดี|id)?\s*[:：=]?\s*)@?[a-z0-9._-]{3,}"
+    r"|(?:ไอดีไลน์|ไลน์)\s*(?:ไอดี|id)?\s*[:：=]?\s*)(?:is\s+|คือ\s*)?@?[a-z0-9._-]{3,}"
 )
 _LINE_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9._-]{3,20}")
 _LINE_USER_ID = re.compile(r"\bU[0-9a-f]{32}\b")
@@ -21,6 +21,11 @@ EMAIL = "[email]"
 NATIONAL_ID = "[national ID]"
 PHONE = "[phone]"
 LINE_ID = "[LINE ID]"
+
+
+def _keep_label(match: re.Match) -> str:
+    connector = re.match(r"(?:is\s+|คือ\s*)?", match.group(0)[len(match.group(1)):]).group(0)
+    return match.group(1) + connector + LINE_ID
 
 
 def mask_personal_data(text: str) -> str:
@@ -35,7 +40,7 @@ def mask_personal_data(text: str) -> str:
     text = _LINE_USER_ID.sub(LINE_ID, text)
     text = _NATIONAL_ID.sub(NATIONAL_ID, text)
     text = _PHONE.sub(PHONE, text)
-    text = _LINE_LABELLED.sub(lambda m: m.group(1) + LINE_ID, text)
+    text = _LINE_LABELLED.sub(_keep_label, text)
     return _LINE_HANDLE.sub(LINE_ID, text)
 
 

@@ -4,9 +4,22 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable, Iterator, Optional
 
+from django.db import connections
+
 from console.staff.models import TrackerEvent
 
 CHUNK = 500  # sender ids per IN (...) query: well under SQLite's variable limit
+_table_seen = False
+
+
+def exists() -> bool:
+    """Whether Rasa has created its ``events`` table yet (it does on its first start)."""
+    global _table_seen
+    if not _table_seen:
+        connection = connections[TrackerEvent.objects.db]
+        with connection.cursor() as cursor:
+            _table_seen = TrackerEvent._meta.db_table in connection.introspection.table_names(cursor)
+    return _table_seen
 
 
 def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:

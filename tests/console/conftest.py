@@ -1,0 +1,56 @@
+"""pytest-django for the staff console only: the rest of the suite never touches Django.
+
+The tracker store is a second test database holding Rasa's ``events`` table, created
+once per session with the same columns Rasa's SQLTrackerStore has.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Configured here rather than in pytest.ini, so only tests/console loads Django.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.console.settings")
+import django  # noqa: E402
+
+django.setup()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    from console.staff.models import TrackerEvent
+
+    connection = connections["tracker"]
+    name = str(connection.settings_dict["NAME"])
+    assert "test" in name or "memory" in name, f"refusing to create tables in {name}"
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            editor.create_model(TrackerEvent)
+    yield
+
+
+@pytest.fixture
+def users(db):
+    """One account per role, plus one without a role."""
+    from django.contrib.auth.models import Group, User
+
+    made = {}
+    for role in ("reviewer", "clinician", "admin", "nobody"):
+        user = User.objects.create_user(role, password=f"{role}-password-123")
+        if role != "nobody":
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        made[role] = user
+    return made
+
+
+@pytest.fixture
+def client_as(client, users):
+    """``client_as("reviewer")``: the test client signed in with that role."""
+
+    def sign_in(role: str):
+        client.force_login(users[role])
+        return client
+
+    return sign_in
