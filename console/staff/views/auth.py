@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from console.staff import audit, login_limit
@@ -44,3 +46,12 @@ class RateLimitedLoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("staff:queue" if has_role(request.user, CLINICIAN) else "staff:conversations")
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin signs in through our rate-limited page; signed-in non-admins get 403
+    (instead of a redirect loop between the two sign-in pages)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("staff:login") + (f"?{query}" if query else ""))
