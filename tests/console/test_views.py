@@ -148,8 +148,9 @@ def test_reply_when_rasa_is_down_says_so(client_as, sample, settings):
     client = client_as("clinician")
     row = Conversation.objects.get(sender_id="waiting-new")
     client.post(reverse("staff:claim", args=[row.pk]))
+    client.cookies["django_language"] = "en"
     response = client.post(reverse("staff:reply", args=[row.pk]), {"text": "hello"}, follow=True)
-    assert "did not accept" in response.content.decode()
+    assert "did not accept the reply (ConnectionError)" in response.content.decode()
     assert not AuditEntry.objects.filter(action="reply").exists()
 
 
