@@ -20,7 +20,7 @@ from console.staff.conversation_events import ConversationFacts, summarise
 from console.staff.masking import mask_personal_data
 from console.staff.models import Conversation, ConversationDay, Handoff, IndexState
 
-OVERLAP_EVENTS = 200  # re-read this many recent ids: concurrent writers commit out of order
+OVERLAP_EVENTS = 200  # re-read this many ids before the newest: concurrent writers commit out of order
 BATCH_EVENTS = 20_000
 
 FIELDS = [
@@ -111,6 +111,9 @@ def refresh_index(batch: int = BATCH_EVENTS, progress: Optional[Callable[[int, i
     """Brings the index up to date with the tracker store; returns conversations rebuilt."""
     if not tracker_store.exists():
         return 0
+    state = IndexState.objects.filter(pk=1).first()
+    if state and state.last_event_id == tracker_store.last_event_id():
+        return 0  # nothing new (a late commit inside the overlap is read with the next event)
     rebuilt = 0
     overlap = OVERLAP_EVENTS
     while True:
