@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 
-from ops.settings import VAR_DIR, ensure_api_token
+from ops.settings import VAR_DIR, ensure_api_token, ensure_secret
 from ops.stack import make_stack
 from ops.train import train
 
@@ -20,15 +20,15 @@ def line_status(rasa_url: str, env: dict[str, str]) -> str:
 
 
 def main() -> int:
-    note = ensure_api_token()
-    if note:
-        print(note)
+    for note in (ensure_api_token(), ensure_secret("CONSOLE_SECRET_KEY")):
+        if note:
+            print(note)
     seconds = train()
     print(f"Model {'trained in %.0f s' % seconds if seconds else 'up to date (no training)'}.")
     stack = make_stack(log_dir=VAR_DIR / "logs")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        seconds = stack.start(("actions", "rasa", "web"))
+        seconds = stack.start(("actions", "rasa", "web", "console"))
         print(
             f"\nReady in {seconds:.1f} s. Talk to the assistant:\n"
             f"  REST:       curl -s {stack.rasa_url}/webhooks/rest/webhook "
@@ -38,6 +38,8 @@ def main() -> int:
             f"  socket.io:  {stack.env['RASA_PUBLIC_URL']}/socket.io\n"
             f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"
             f"  Actions:    {stack.action_url}/health\n"
+            f"  Staff:      http://localhost:{stack.env['CONSOLE_PORT']}/ (first admin: "
+            "python -m console.manage create_staff_user NAME --role admin)\n"
             f"  LINE:       {line_status(stack.rasa_url, stack.env)}\n"
             f"  Logs:       {VAR_DIR / 'logs'}\n"
             "Press Ctrl-C to stop."

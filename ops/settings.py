@@ -59,6 +59,18 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "LINE_STAFF_TO": "",
         "LINE_STAFF_LANGUAGE": "th",
         "LINE_STAFF_ALERT_SUMMARY": "true",
+        # Staff console (console/, Django); see "For clinic staff" in the README.
+        "CONSOLE_PORT": values.get("CONSOLE_PORT", "8000"),
+        "CONSOLE_HOST": "127.0.0.1",
+        "CONSOLE_DATABASE_URL": f"sqlite:///{VAR_DIR / 'console.db'}",
+        "CONSOLE_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "CONSOLE_PRODUCTION": "false",  # true: HTTPS-only cookies, HSTS, SSL redirect
+        "CONSOLE_ALLOWED_HOSTS": "localhost 127.0.0.1 [::1]",
+        "CONSOLE_CSRF_TRUSTED_ORIGINS": "",
+        "CONSOLE_TIME_ZONE": "Asia/Bangkok",
+        "CONSOLE_LOGIN_FAILURES": "5",  # failed sign-ins per account or address ...
+        "CONSOLE_LOGIN_WINDOW_SECONDS": "900",  # ... within this window lock it out
+        "CONSOLE_QUEUE_REFRESH_SECONDS": "10",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
@@ -74,12 +86,17 @@ def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]
     return {**defaults(values), **values}
 
 
+def ensure_secret(name: str) -> Optional[str]:
+    """Creates the secret ``name`` in ``.env`` when none is set; returns a note to print."""
+    if environment().get(name):
+        return None
+    value = secrets.token_urlsafe(32)
+    with open(ENV_FILE, "a", encoding="utf-8") as handle:
+        handle.write(f"{name}={value}\n")
+    os.chmod(ENV_FILE, 0o600)
+    return f"{name} was not set: generated one into {ENV_FILE} (untracked)."
+
+
 def ensure_api_token() -> Optional[str]:
     """Creates ``RASA_API_TOKEN`` in ``.env`` when none is set; returns a note to print."""
-    if environment().get("RASA_API_TOKEN"):
-        return None
-    token = secrets.token_urlsafe(32)
-    with open(ENV_FILE, "a", encoding="utf-8") as handle:
-        handle.write(f"RASA_API_TOKEN={token}\n")
-    os.chmod(ENV_FILE, 0o600)
-    return f"RASA_API_TOKEN was not set: generated one into {ENV_FILE} (untracked)."
+    return ensure_secret("RASA_API_TOKEN")

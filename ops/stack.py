@@ -95,6 +95,10 @@ class Stack:
         return f"http://127.0.0.1:{self.env['WEB_PORT']}"
 
     @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['CONSOLE_PORT']}"
+
+    @property
     def token(self) -> str:
         return self.env["RASA_API_TOKEN"]
 
@@ -148,6 +152,8 @@ class Stack:
             "rasa": self.rasa_service("rasa", self.env["RASA_PORT"]),
             # The demo clinic pages and the chat widget's files (web/serve.py).
             "web": Service("web", [python, "-m", "web.serve"], f"{self.web_url}/widget/config.json"),
+            # The staff console (Django): migrates, refreshes its index, then serves.
+            "console": Service("console", [python, "-m", "console.serve"], f"{self.console_url}/login/"),
         }
         return [catalogue[name] for name in which]
 

@@ -1,0 +1,31 @@
+"""``python -m console.serve``: migrate, bring the index up to date, then serve the console.
+
+Serves with Django's own threaded server (``runserver --noreload``): no production WSGI
+server (gunicorn, uvicorn, waitress) is in requirements.lock. Behind nginx with TLS in
+production, run ``gunicorn console.wsgi`` instead (see the README).
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from ops.settings import ensure_secret, environment
+
+
+def main() -> None:
+    note = ensure_secret("CONSOLE_SECRET_KEY")
+    if note:
+        print(note, file=sys.stderr)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    env = environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("refresh_conversation_index")
+    call_command("runserver", f"{env['CONSOLE_HOST']}:{env['CONSOLE_PORT']}", use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Figures for the analytics page, from the derived index (one period at a time)."""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Optional
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from console.staff.models import ConversationDay, Handoff
+
+
+@dataclass
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    def datetimes(self) -> tuple[dt.datetime, dt.datetime]:
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone)
+        return start, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+@dataclass
+class Figures:
+    period: Period
+    by_language: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    by_channel: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    safety_by_day: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    top_topics: list[tuple[str, int]] = field(default_factory=list)
+    user_messages: int = 0
+    fallbacks: int = 0
+    conversations: int = 0
+    handed_off: int = 0
+    handoffs: int = 0
+    waiting_median_minutes: Optional[float] = None
+    waiting_p90_minutes: Optional[float] = None
+    still_waiting: int = 0
+
+    @property
+    def fallback_rate(self) -> Optional[float]:
+        return self.fallbacks / self.user_messages if self.user_messages else None
+
+    @property
+    def handoff_rate(self) -> Optional[float]:
+        return self.handed_off / self.conversations if self.conversations else None
+
+
+def _series(rows, key: str, value: str) -> dict[str, dict[dt.date, int]]:
+    series: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for row in rows:
+        if row[value]:
+            series[row[key] or "?"][row["day"]] = row[value]
+    return dict(series)
+
+
+def figures(period: Period, top: int = 10) -> Figures:
+    days = ConversationDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    result = Figures(period)
+    result.by_language = _series(days.values("day", "language").annotate(n=Sum("user_messages")), "language", "n")
+    result.by_channel = _series(days.values("day", "channel").annotate(n=Sum("user_messages")), "channel", "n")
+    safety = days.values("day").annotate(n=Sum("safety_events"))
+    result.safety_by_day = {"safety": {row["day"]: row["n"] for row in safety if row["n"]}}
+    totals = days.aggregate(messages=Sum("user_messages"), fallbacks=Sum("fallbacks"))
+    result.user_messages = totals["messages"] or 0
+    result.fallbacks = totals["fallbacks"] or 0
+    topics: Counter[str] = Counter()
+    for joined in days.exclude(topics="").values_list("topics", flat=True).iterator(5000):
+        topics.update(t for t in joined.split(",") if t)
+    result.top_topics = topics.most_common(top)
+    result.conversations = days.values("conversation").distinct().count()
+    start, end = period.datetimes()
+    handoffs = Handoff.objects.filter(paused_at__gte=start, paused_at__lt=end)
+    result.handoffs = handoffs.count()
+    result.handed_off = handoffs.values("conversation").distinct().count()
+    waits = sorted(
+        (answered - paused).total_seconds() / 60
+        for paused, answered in handoffs.exclude(answered_at=None).values_list("paused_at", "answered_at")
+    )
+    result.still_waiting = handoffs.filter(answered_at=None).count()
+    if waits:
+        result.waiting_median_minutes = statistics.median(waits)
+        result.waiting_p90_minutes = waits[min(len(waits) - 1, int(len(waits) * 0.9))]
+    return result

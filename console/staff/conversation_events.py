@@ -1,0 +1,224 @@
+"""What a conversation's Rasa events mean to staff: pure functions, no database.
+
+Event shapes are the contract in docs/design.md: ``user`` events carry ``parse_data``
+(intent, confidence, ``safety_net``) and ``input_channel``; a ``slot`` event ``language``
+follows each user message; ``bot`` events carry ``metadata`` (``topic``, ``language``,
+``disclaimer``, ``staff``, ``handoff``); a handoff is a ``pause`` event with
+``metadata.handoff = {reason, summary}`` and ends with ``resume``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+from zoneinfo import ZoneInfo
+
+SAFETY_TOPICS = ("safety.emergency", "safety.distress")
+FALLBACK_INTENT = "nlu_fallback"
+STAFF_REPLY_TOPIC = "handoff.staff_reply"
+CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
+
+
+def when(timestamp: Optional[float]) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp or 0, tz=dt.timezone.utc)
+
+
+def bot_metadata(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A bot event's metadata, flat (actions' metadata may arrive nested in ``metadata``)."""
+    metadata = dict(event.get("metadata") or {})
+    nested = metadata.pop("metadata", None)
+    if isinstance(nested, dict):
+        metadata = {**nested, **metadata}
+    return metadata
+
+
+def intent_of(event: Mapping[str, Any]) -> tuple[str, Optional[float]]:
+    intent = (event.get("parse_data") or {}).get("intent") or {}
+    return intent.get("name") or "", intent.get("confidence")
+
+
+def is_safety_user(event: Mapping[str, Any]) -> bool:
+    return bool((event.get("parse_data") or {}).get("safety_net"))
+
+
+def handoff_of(event: Mapping[str, Any]) -> dict[str, Any]:
+    return ((event.get("metadata") or {}).get("handoff")) or {}
+
+
+@dataclass
+class DayCounts:
+    user_messages: int = 0
+    bot_messages: int = 0
+    fallbacks: int = 0
+    safety_events: int = 0
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HandoffFacts:
+    paused_at: dt.datetime
+    reason: str
+    answered_at: Optional[dt.datetime] = None
+    resumed_at: Optional[dt.datetime] = None
+
+
+@dataclass
+class ConversationFacts:
+    """Everything the list, the queue and the charts need about one conversation."""
+
+    sender_id: str
+    channel: str = ""
+    language: str = ""
+    languages: list[str] = field(default_factory=list)
+    first_question: str = ""
+    topics: list[str] = field(default_factory=list)
+    handed_off: bool = False
+    safety: bool = False
+    fallback: bool = False
+    paused: bool = False
+    paused_at: Optional[dt.datetime] = None
+    handoff_reason: str = ""
+    handoff_summary: str = ""
+    started_at: Optional[dt.datetime] = None
+    last_activity: Optional[dt.datetime] = None
+    user_messages: int = 0
+    search_lines: list[str] = field(default_factory=list)
+    days: dict[tuple[dt.date, str, str], DayCounts] = field(default_factory=dict)
+    handoffs: list[HandoffFacts] = field(default_factory=list)
+
+
+def summarise(sender_id: str, events: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> ConversationFacts:
+    """Reads one conversation's events, oldest first, into ``ConversationFacts``."""
+    facts = ConversationFacts(sender_id)
+    pending_user: Optional[Mapping[str, Any]] = None  # waits for its language slot
+
+    def count_user(event: Mapping[str, Any], language: str) -> None:
+        stamp = when(event.get("timestamp"))
+        day = facts.days.setdefault((stamp.astimezone(zone).date(), language, facts.channel), DayCounts())
+        day.user_messages += 1
+        day.fallbacks += intent_of(event)[0] == FALLBACK_INTENT
+        day.safety_events += is_safety_user(event)
+
+    for event in events:
+        kind = event.get("event")
+        stamp = when(event.get("timestamp"))
+        facts.started_at = facts.started_at or stamp
+        if kind in {"user", "bot", "pause", "resume"}:
+            facts.last_activity = stamp
+        if kind == "slot" and event.get("name") == "language" and event.get("value"):
+            facts.language = event["value"]
+            if facts.language not in facts.languages:
+                facts.languages.append(facts.language)
+            if pending_user is not None:
+                count_user(pending_user, facts.language)
+                pending_user = None
+            continue
+        if pending_user is not None and kind in {"user", "bot", "pause", "resume"}:
+            count_user(pending_user, facts.language)
+            pending_user = None
+        if kind == "user":
+            text = (event.get("text") or "").strip()
+            facts.channel = event.get("input_channel") or facts.channel
+            facts.user_messages += 1
+            facts.first_question = facts.first_question or text
+            if text:
+                facts.search_lines.append(text)
+            facts.fallback |= intent_of(event)[0] == FALLBACK_INTENT
+            facts.safety |= is_safety_user(event)
+            pending_user = event
+        elif kind == "bot":
+            metadata = bot_metadata(event)
+            topic = metadata.get("topic") or ""
+            language = metadata.get("language") or facts.language
+            day = facts.days.setdefault((stamp.astimezone(zone).date(), language, facts.channel), DayCounts())
+            day.bot_messages += 1
+            if topic and topic != STAFF_REPLY_TOPIC and not metadata.get("staff"):
+                day.topics.append(topic)
+                if topic not in facts.topics:
+                    facts.topics.append(topic)
+            facts.safety |= topic in SAFETY_TOPICS
+            if metadata.get("staff"):
+                facts.search_lines.append(event.get("text") or "")
+                if facts.handoffs and facts.handoffs[-1].answered_at is None:
+                    facts.handoffs[-1].answered_at = stamp
+        elif kind == "pause":
+            handoff = handoff_of(event)
+            facts.paused, facts.paused_at = True, stamp
+            facts.handoff_reason = handoff.get("reason") or ""
+            facts.handoff_summary = handoff.get("summary") or ""
+            facts.handed_off = True
+            facts.handoffs.append(HandoffFacts(stamp, facts.handoff_reason))
+        elif kind in {"resume", "restart", "session_started"}:
+            if facts.paused and facts.handoffs:
+                last = facts.handoffs[-1]
+                last.resumed_at = stamp
+                last.answered_at = last.answered_at or stamp
+            facts.paused = False
+    if pending_user is not None:
+        count_user(pending_user, facts.language)
+    facts.last_activity = facts.last_activity or facts.started_at
+    return facts
+
+
+@dataclass
+class TranscriptLine:
+    """One line of the transcript as staff see it."""
+
+    event_id: int
+    kind: str  # user, bot, staff, pause, resume, session
+    at: dt.datetime
+    text: str = ""
+    language: str = ""
+    intent: str = ""
+    confidence: Optional[float] = None
+    topic: str = ""
+    disclaimer: str = ""
+    safety: str = ""  # the safety net's kind, or the safety topic answered
+    staff_user: str = ""
+    reason: str = ""
+    summary: str = ""
+    channel: str = ""
+    buttons: list[str] = field(default_factory=list)
+
+
+def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
+    """The turns and handoff events, oldest first (slots and actions left out)."""
+    lines: list[TranscriptLine] = []
+    last_user: Optional[TranscriptLine] = None
+    for event in events:
+        kind = event.get("event")
+        stamp = when(event.get("timestamp"))
+        event_id = int(event.get("_id") or 0)
+        if kind == "user":
+            intent, confidence = intent_of(event)
+            safety_net = (event.get("parse_data") or {}).get("safety_net") or {}
+            last_user = TranscriptLine(
+                event_id, "user", stamp, text=event.get("text") or "", intent=intent,
+                confidence=confidence, safety=safety_net.get("kind") or "",
+                language=(event.get("metadata") or {}).get("language") or "",
+                channel=event.get("input_channel") or "",
+            )
+            lines.append(last_user)
+        elif kind == "slot" and event.get("name") == "language" and last_user is not None:
+            last_user.language = event.get("value") or last_user.language
+        elif kind == "bot":
+            metadata = bot_metadata(event)
+            topic = metadata.get("topic") or ""
+            buttons = [b.get("title", "") for b in ((event.get("data") or {}).get("buttons") or [])]
+            lines.append(TranscriptLine(
+                event_id, "staff" if metadata.get("staff") else "bot", stamp,
+                text=event.get("text") or "", language=metadata.get("language") or "",
+                topic=topic, disclaimer=metadata.get("disclaimer") or "",
+                safety=topic if topic in SAFETY_TOPICS else "",
+                staff_user=metadata.get("staff_user") or "", buttons=buttons,
+            ))
+        elif kind == "pause":
+            handoff = handoff_of(event)
+            lines.append(TranscriptLine(event_id, "pause", stamp, reason=handoff.get("reason") or "",
+                                        summary=handoff.get("summary") or ""))
+        elif kind == "resume":
+            lines.append(TranscriptLine(event_id, "resume", stamp,
+                                        staff_user=(event.get("metadata") or {}).get("staff_user") or ""))
+        elif kind == "session_started":
+            lines.append(TranscriptLine(event_id, "session", stamp))
+    return lines

@@ -1,0 +1,191 @@
+"""The console's tables, and Rasa's ``events`` table read from the tracker store.
+
+The tracker store stays the single record of every conversation. ``Conversation``,
+``ConversationDay`` and ``Handoff`` are a derived index of it (rebuilt from the events at
+any time, ``refresh_conversation_index``) so lists and charts stay fast at 100,000
+conversations; reviews, flags, notes, claims and the audit log are the console's own.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackerEvent(models.Model):
+    """One row of Rasa's SQL tracker store (``rasa.core.tracker_store.SQLTrackerStore``)."""
+
+    id = models.AutoField(primary_key=True)
+    sender_id = models.CharField(max_length=255, db_index=True)
+    type_name = models.CharField(max_length=255)
+    timestamp = models.FloatField(null=True)
+    intent_name = models.CharField(max_length=255, null=True)
+    action_name = models.CharField(max_length=255, null=True)
+    data = models.TextField(null=True)
+
+    class Meta:
+        managed = False  # Rasa creates and migrates it
+        db_table = "events"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event as Rasa serialised it, plus our row id."""
+        event = json.loads(self.data or "{}")
+        event["_id"] = self.id
+        return event
+
+
+# ---- derived index of the tracker store -------------------------------------------------
+
+
+class Conversation(models.Model):
+    """One conversation (a Rasa ``sender_id``), summarised for the list and the queue."""
+
+    sender_id = models.CharField(max_length=255, unique=True)
+    channel = models.CharField(max_length=32, db_index=True)  # rest, socketio, line
+    language = models.CharField(max_length=8, db_index=True)  # the latest turn's
+    languages = models.CharField(max_length=32)  # ",th,en,": every language used
+    first_question = models.TextField(blank=True)
+    topics = models.TextField(blank=True)  # ",therapy.cost,handoff.offer,"
+    handed_off = models.BooleanField(default=False)
+    safety = models.BooleanField(default=False)
+    fallback = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False)
+    paused_at = models.DateTimeField(null=True)
+    handoff_reason = models.CharField(max_length=64, blank=True)
+    handoff_summary = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    last_activity = models.DateTimeField()
+    user_messages = models.IntegerField(default=0)
+    search_text = models.TextField(blank=True)  # patient and staff messages
+    search_text_masked = models.TextField(blank=True)  # the same for reviewers
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-last_activity"], name="conv_last_activity"),
+            models.Index(fields=["paused", "paused_at"], name="conv_queue"),
+            models.Index(fields=["started_at"], name="conv_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [t for t in self.topics.split(",") if t]
+
+
+class ConversationDay(models.Model):
+    """Messages of one conversation on one day in one language: the analytics' unit."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(db_index=True)
+    language = models.CharField(max_length=8)
+    channel = models.CharField(max_length=32)
+    user_messages = models.IntegerField(default=0)
+    bot_messages = models.IntegerField(default=0)
+    fallbacks = models.IntegerField(default=0)
+    safety_events = models.IntegerField(default=0)
+    topics = models.TextField(blank=True)  # one entry per answer: ",therapy.cost,therapy.cost,"
+
+
+class Handoff(models.Model):
+    """One pause of a conversation for staff, with when staff first answered."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handoffs")
+    paused_at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=64, blank=True)
+    answered_at = models.DateTimeField(null=True)  # first staff reply (or hand back)
+    resumed_at = models.DateTimeField(null=True)
+
+
+class IndexState(models.Model):
+    """How far the index has read the tracker store (one row)."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True)
+
+
+# ---- the console's own data ---------------------------------------------------------------
+
+
+class Claim(models.Model):
+    """Which clinician is handling a handed-off conversation."""
+
+    sender_id = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    claimed_at = models.DateTimeField(auto_now=True)
+
+
+class Review(models.Model):
+    """A conversation marked reviewed."""
+
+    sender_id = models.CharField(max_length=255, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Note(models.Model):
+    """A staff note on a conversation."""
+
+    sender_id = models.CharField(max_length=255, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Flag(models.Model):
+    """A bot answer marked wrong: the patient message it answered and the right intent.
+
+    Holds the tracker's event id, not a copy of the text: deleting the conversation from
+    the tracker store leaves no personal data here.
+    """
+
+    sender_id = models.CharField(max_length=255, db_index=True)
+    user_event_id = models.BigIntegerField()
+    corrected_intent = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_event_id"], name="one_flag_per_message")]
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, for rate limiting (kept for the rate-limit window only)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class AuditEntry(models.Model):
+    """Who viewed, replied, exported or deleted what."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        SEARCH = "search", _("searched")
+        CLAIM = "claim", _("claimed")
+        REPLY = "reply", _("replied")
+        HAND_BACK = "hand_back", _("handed back")
+        REVIEW = "review", _("reviewed")
+        FLAG = "flag", _("flagged")
+        NOTE = "note", _("added a note")
+        EXPORT = "export", _("exported")
+        DELETE = "delete", _("deleted")
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("failed to sign in")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    username = models.CharField(max_length=150)  # kept when the account is deleted
+    action = models.CharField(max_length=16, choices=Action.choices)
+    target = models.CharField(max_length=255, blank=True)  # a sender_id, a file, a command
+    detail = models.TextField(blank=True)
+    address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]

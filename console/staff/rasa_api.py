@@ -1,0 +1,60 @@
+"""Staff actions through Rasa's HTTP API (the token stays on the server).
+
+A staff reply is a ``bot`` event posted with ``execute_side_effects=true`` and the
+patient's ``output_channel``: Rasa stores it in the tracker and sends it through the
+patient's own channel. Handing back is a ``resume`` event.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from actions.language import LanguageRules, script_language
+from console.staff.conversation_events import STAFF_REPLY_TOPIC
+
+TIMEOUT_SECONDS = 30
+_RULES = LanguageRules.load()
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not accept the event (down, wrong token, ...)."""
+
+
+def _post_events(sender_id: str, events: list[dict[str, Any]], output_channel: str = "") -> None:
+    params = {"token": settings.RASA_API_TOKEN}
+    if output_channel:
+        params.update(execute_side_effects="true", output_channel=output_channel)
+    url = f"{settings.RASA_URL}/conversations/{requests.utils.quote(sender_id, safe='')}/tracker/events"
+    try:
+        response = requests.post(url, params=params, json=events, timeout=TIMEOUT_SECONDS)
+    except requests.RequestException as error:
+        raise RasaUnavailable(type(error).__name__) from None  # the URL holds the token
+    if response.status_code != 200:
+        raise RasaUnavailable(f"HTTP {response.status_code}")
+
+
+def reply_language(text: str, fallback: str) -> str:
+    """``th``/``en`` from the reply's script (the conversation's language without letters)."""
+    return script_language(text, _RULES) or fallback or _RULES.default
+
+
+def send_staff_reply(sender_id: str, text: str, channel: str, staff_user: str, language: str) -> None:
+    """Stores the reply in the tracker and delivers it on ``channel`` (rest, socketio, line)."""
+    event = {
+        "event": "bot",
+        "text": text,
+        "metadata": {
+            "staff": True,
+            "staff_user": staff_user,
+            "topic": STAFF_REPLY_TOPIC,
+            "language": reply_language(text, language),
+        },
+    }
+    _post_events(sender_id, [event], output_channel=channel or "latest")
+
+
+def hand_back(sender_id: str, staff_user: str) -> None:
+    """Resumes the conversation: the assistant answers the patient's next message."""
+    _post_events(sender_id, [{"event": "resume", "metadata": {"staff_user": staff_user}}])

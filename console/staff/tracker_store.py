@@ -1,0 +1,82 @@
+"""The one module that reads (and deletes from) Rasa's tracker store."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Iterator, Optional
+
+from django.db import connections
+
+from console.staff.models import TrackerEvent
+
+CHUNK = 500  # sender ids per IN (...) query: well under SQLite's variable limit
+_table_seen = False
+
+
+def exists() -> bool:
+    """Whether Rasa has created its ``events`` table yet (it does on its first start)."""
+    global _table_seen
+    if not _table_seen:
+        connection = connections[TrackerEvent.objects.db]
+        with connection.cursor() as cursor:
+            _table_seen = TrackerEvent._meta.db_table in connection.introspection.table_names(cursor)
+    return _table_seen
+
+
+def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def conversation_events(sender_id: str) -> list[dict[str, Any]]:
+    """One conversation's events, oldest first, as Rasa serialised them (plus ``_id``)."""
+    rows = TrackerEvent.objects.filter(sender_id=sender_id).order_by("id")
+    return [row.as_dict() for row in rows]
+
+
+def events_by_sender(sender_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The events of several conversations, each oldest first."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(sender_ids))):
+        for row in TrackerEvent.objects.filter(sender_id__in=chunk).order_by("sender_id", "id").iterator(2000):
+            found[row.sender_id].append(row.as_dict())
+    return found
+
+
+def senders_after(event_id: int, limit: int) -> tuple[list[str], Optional[int], int]:
+    """Conversations with events after ``event_id`` (at most ``limit`` events read), the
+    last event id read (None when there are none) and how many events were read."""
+    rows = list(
+        TrackerEvent.objects.filter(id__gt=event_id).order_by("id").values_list("id", "sender_id")[:limit]
+    )
+    if not rows:
+        return [], None, 0
+    return sorted({sender for _, sender in rows}), rows[-1][0], len(rows)
+
+
+def last_event_id() -> int:
+    row = TrackerEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(row or 0)
+
+
+def senders_inactive_before(timestamp: float) -> list[str]:
+    """Conversations whose latest event is older than ``timestamp`` (unix seconds)."""
+    from django.db.models import Max
+
+    return list(
+        TrackerEvent.objects.values("sender_id")
+        .annotate(latest=Max("timestamp"))
+        .filter(latest__lt=timestamp)
+        .values_list("sender_id", flat=True)
+    )
+
+
+def delete_conversations(sender_ids: Iterable[str]) -> int:
+    """Deletes every event of these conversations from the tracker store; returns how many."""
+    deleted = 0
+    for chunk in _chunks(sorted(set(sender_ids))):
+        deleted += TrackerEvent.objects.filter(sender_id__in=chunk).delete()[0]
+    return deleted
+
+
+def count_events(sender_ids: Iterable[str]) -> int:
+    return sum(TrackerEvent.objects.filter(sender_id__in=c).count() for c in _chunks(sorted(set(sender_ids))))
