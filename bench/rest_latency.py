@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from ops.stack import free_port, make_stack
+from ops.stack import make_stack, private_overrides
 
 QUESTIONS = [
     "what is uc-msc therapy",
@@ -40,16 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=40)
     args = parser.parse_args()
-    action_port = str(free_port())
     with tempfile.TemporaryDirectory() as tmp:
         stack = make_stack(
-            {
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": action_port,
-                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-                "TRACKER_STORE_URL": f"sqlite:///{Path(tmp) / 'tracker.db'}",
-                "RASA_API_TOKEN": uuid.uuid4().hex,
-            },
+            private_overrides(f"sqlite:///{Path(tmp) / 'tracker.db'}"),
             log_dir=Path(tmp) / "logs",
         )
         try:

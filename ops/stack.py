@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Mapping, Optional, Sequence
@@ -28,6 +29,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def private_overrides(tracker_store_url: str, **more: str) -> dict[str, str]:
+    """Settings for a stack of its own (tests, benchmarks): free ports, its own tracker store
+    and API token, so that it never meets ``make run`` or another test's servers."""
+    action_port = str(free_port())
+    return {
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": action_port,
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_STORE_URL": tracker_store_url,
+        "RASA_API_TOKEN": uuid.uuid4().hex,
+        **more,
+    }
 
 
 @dataclass

@@ -70,22 +70,17 @@ def console_stack(tmp_path_factory):
     import uuid
 
     from ops.settings import MODEL_PATH, ROOT
-    from ops.stack import free_port, make_stack
+    from ops.stack import free_port, make_stack, private_overrides
 
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     data = tmp_path_factory.mktemp("console-stack")
-    action_port = str(free_port())
     running = make_stack(
         {
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": action_port,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            **private_overrides(f"sqlite:///{data / 'tracker.db'}"),
             "CONSOLE_PORT": str(free_port()),
             "TRACKER_STORE_DIALECT": "sqlite",
-            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
             "CONSOLE_DATABASE_URL": f"sqlite:///{data / 'console.db'}",
-            "RASA_API_TOKEN": uuid.uuid4().hex,
             "CONSOLE_SECRET_KEY": uuid.uuid4().hex,
             "CONSOLE_QUEUE_REFRESH_SECONDS": "2",
             "STAFF_WEBHOOK_URL": "",

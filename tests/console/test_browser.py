@@ -12,23 +12,10 @@ import pytest
 from ops.settings import ROOT
 from tests.console.conftest import STAFF_PASSWORD
 from tests.support.assistant_client import AssistantClient
-from tests.web.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 SCREENSHOTS = ROOT / "test-artifacts" / "console"
 THAI_REPLY = "สวัสดีค่ะ พยาบาลรับเรื่องแล้ว ขอเบอร์โทรกลับได้ไหมคะ"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed: run scripts/system_deps.sh (make test does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def shot(page, name: str) -> None:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 
 from ops.settings import MODEL_PATH, ROOT
-from ops.stack import Stack, free_port, make_stack
+from ops.stack import Stack, make_stack, private_overrides
 from tests.support.assistant_client import AssistantClient
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -26,14 +25,7 @@ def stack(tmp_path_factory, staff_hook) -> Stack:
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     running = make_stack(
-        {
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": (action_port := str(free_port())),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_STORE_URL": f"sqlite:///{db}",
-            "RASA_API_TOKEN": uuid.uuid4().hex,
-            "STAFF_WEBHOOK_URL": staff_hook.url,
-        },
+        private_overrides(f"sqlite:///{db}", STAFF_WEBHOOK_URL=staff_hook.url),
         log_dir=ARTIFACTS / "logs" / "e2e",
     )
     running.env["TRACKER_DB_PATH"] = str(db)

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import requests
 
-from ops.stack import Stack, free_port, make_stack
+from ops.stack import Stack, make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 from tests.support.assistant_client import AssistantClient, topics
 
@@ -16,15 +16,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory) -> Stack:
     """A stack of its own: this module stops and restarts the action server."""
-    action_port = str(free_port())
     running = make_stack(
-        {
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": action_port,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('down') / 'tracker.db'}",
-            "RASA_API_TOKEN": uuid.uuid4().hex,
-        },
+        private_overrides(f"sqlite:///{tmp_path_factory.mktemp('down') / 'tracker.db'}"),
         log_dir=ARTIFACTS / "logs" / "action-server-down",
     )
     try:

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from ops.settings import MODEL_PATH, ROOT
-from ops.stack import Stack, free_port, make_stack
+from ops.stack import Stack, make_stack, private_overrides
 from tests.support.assistant_client import AssistantClient
 from tests.support.fake_line_api import Call, FakeLineApi
 from tests.support.line_webhook import LineWebhookSender, text_event, user_id
@@ -32,11 +32,7 @@ def line_stack(tmp_path_factory, line_api) -> Stack:
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     running = make_stack(
         {
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": (action_port := str(free_port())),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_STORE_URL": f"sqlite:///{db}",
-            "RASA_API_TOKEN": uuid.uuid4().hex,
+            **private_overrides(f"sqlite:///{db}"),
             "STAFF_WEBHOOK_URL": "",
             "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,

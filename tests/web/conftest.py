@@ -6,28 +6,19 @@ downloaded. Each test gets a fresh browser context, so its own localStorage and 
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from ops.settings import MODEL_PATH, ROOT
-from ops.stack import Stack, free_port, make_stack
+from ops.stack import Stack, free_port, make_stack, private_overrides
 from tests.support.assistant_client import AssistantClient
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.web.chat_page import ChatPage
 
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 
@@ -39,15 +30,7 @@ def web_stack(tmp_path_factory) -> Iterator[Stack]:
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     with WebhookReceiver() as staff_hook:
         running = make_stack(
-            {
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": (action_port := str(free_port())),
-                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-                "WEB_PORT": str(free_port()),
-                "TRACKER_STORE_URL": f"sqlite:///{db}",
-                "RASA_API_TOKEN": uuid.uuid4().hex,
-                "STAFF_WEBHOOK_URL": staff_hook.url,
-            },
+            private_overrides(f"sqlite:///{db}", WEB_PORT=str(free_port()), STAFF_WEBHOOK_URL=staff_hook.url),
             log_dir=ARTIFACTS / "logs" / "web",
         )
         try:
@@ -60,18 +43,6 @@ def web_stack(tmp_path_factory) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def assistant(web_stack) -> AssistantClient:
     return AssistantClient(web_stack.rasa_url, web_stack.token)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed: run scripts/system_deps.sh (make test does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

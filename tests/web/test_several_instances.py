@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-import uuid
 
 import pytest
 import redis
 
 from ops.settings import MODEL_PATH
-from ops.stack import free_port, make_stack
+from ops.stack import free_port, make_stack, private_overrides
 from tests.support.assistant_client import AssistantClient
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import ARTIFACTS, DESKTOP
@@ -52,17 +51,13 @@ def two_instances(tmp_path_factory, redis_url):
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     redis_port = redis_url.split(":")[2].split("/")[0]
     stack = make_stack(
-        {
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": (action_port := str(free_port())),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "WEB_PORT": str(free_port()),
-            "TRACKER_STORE_URL": f"sqlite:///{db}",
-            "LOCK_STORE_TYPE": "redis",
-            "LOCK_STORE_PORT": redis_port,
-            "SOCKETIO_REDIS_URL": redis_url,
-            "RASA_API_TOKEN": uuid.uuid4().hex,
-        },
+        private_overrides(
+            f"sqlite:///{db}",
+            WEB_PORT=str(free_port()),
+            LOCK_STORE_TYPE="redis",
+            LOCK_STORE_PORT=redis_port,
+            SOCKETIO_REDIS_URL=redis_url,
+        ),
         log_dir=ARTIFACTS / "logs" / "web-two-instances",
     )
     second_port = str(free_port())
