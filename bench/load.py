@@ -390,14 +390,14 @@ async def _talk(conversation: Conversation, result: LoadResult, think_s: float) 
 async def run_load(
     url: str, crowd: list[Patient], concurrency: int, timeout_s: float = 60,
     result: Optional[LoadResult] = None, think_s: float = 0.0,
-    channel: str = "rest", line: Optional[LinePlatform] = None,
+    channel: str = "rest", line: Optional[LinePlatform] = None, quiet_s: float = 0.5,
 ) -> LoadResult:
     """Lets ``crowd`` talk to ``url`` over ``channel``, ``concurrency`` conversations at a time.
 
     ``think_s`` is the mean pause between an answer and the patient's next message (0: the
     next message goes at once, which measures throughput). Pass ``result`` to watch the
     figures grow while the run goes on (fault tests do). ``line`` is the fake LINE API the
-    server replies to (channels ``line`` and ``mixed``).
+    server replies to (channels ``line`` and ``mixed``). ``quiet_s``: see ``--quiet``.
     """
     if channel not in (*CHANNELS, "mixed"):
         raise ValueError(f"unknown channel {channel!r}")
@@ -415,7 +415,7 @@ async def run_load(
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        target = Target(url, session, timeout_s, line)
+        target = Target(url, session, timeout_s, line, quiet_s)
         started = time.perf_counter()
         await asyncio.gather(*(worker(target) for _ in range(concurrency)))
         result.seconds = time.perf_counter() - started
@@ -477,6 +477,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between answer and next message")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a patient waits for an answer")
+    parser.add_argument("--quiet", type=float, default=0.5,
+                        help="socket.io against a server whose acknowledgement has no message count: "
+                             "the turn ends after this many seconds without a message")
     parser.add_argument("--line-api-port", type=int, default=8090,
                         help="port of the fake LINE API run here (the server's LINE_API_BASE_URL)")
     parser.add_argument("--tracker-url", help="SQLAlchemy URL of the tracker store, for the consistency check")
@@ -492,7 +495,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         result = asyncio.run(run_load(
             args.url, crowd, args.concurrency, timeout_s=args.timeout, think_s=args.think,
-            channel=args.channel, line=line,
+            channel=args.channel, line=line, quiet_s=args.quiet,
         ))
     finally:
         if line:
