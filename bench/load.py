@@ -283,6 +283,7 @@ class LinePlatform:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._waiting: dict[str, asyncio.Future] = {}  # reply token -> (arrival time, texts)
         self._token_of_user: dict[str, str] = {}
+        self._reply_failed: set[str] = set()
         self.api.add_listener(self._on_call)
 
     @property
@@ -307,16 +308,22 @@ class LinePlatform:
     def forget(self, user: str, reply_token: str) -> None:
         self._waiting.pop(reply_token, None)
         self._token_of_user.pop(user, None)
+        self._reply_failed.discard(reply_token)
 
     def _on_call(self, call: Call) -> None:
-        if call.status != 200 or self._loop is None:
+        if self._loop is None or call.kind not in ("reply", "push"):
             return
         if call.kind == "reply":
             token = call.body.get("replyToken")
-        elif call.kind == "push":
-            token = self._token_of_user.get(call.body.get("to"))  # the reply failed: pushed instead
+            if call.status != 200:  # expired or refused: the channel pushes the answer instead
+                self._reply_failed.add(token)
+                return
         else:
-            return
+            # A push answers the turn only when its reply failed (a long turn's further
+            # messages are pushed too, after the reply that answered it).
+            token = self._token_of_user.get(call.body.get("to"))
+            if call.status != 200 or token not in self._reply_failed:
+                return
         future = self._waiting.get(token)
         if future is not None:
             arrived = time.perf_counter()
