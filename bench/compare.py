@@ -10,14 +10,17 @@
 
 For each: held-out NLU accuracy per language, start-up time, sequential median reply time,
 then simulated patients at a fixed concurrency (bench/load.py: p50/p95/p99, throughput,
-errors and the tracker-store consistency check), and memory per process. The last line
-reads ``throughput ratio ours/default: X.XX`` ((a) over (c): same topology, different
+errors and the tracker-store consistency check), and memory per process. (a) and (b) are
+loaded over each of ``--channels`` in turn (REST, socket.io, signed LINE webhooks answered
+to a fake LINE API run here); (c) over REST only. The last line reads
+``throughput ratio ours/default: X.XX`` ((a) over (c), REST: same topology, different
 configuration). Not part of the test suite; it starts and stops everything it needs.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
@@ -30,12 +33,12 @@ import psycopg2
 import requests
 from sqlalchemy.engine import make_url
 
-from bench.load import LoadResult, check_consistency, run_load
+from bench.load import CHANNELS, LinePlatform, LoadResult, check_consistency, run_load
 from bench.patients import QUESTIONS, patients
 from ops.nlu_eval import evaluate
 from ops.scaled import ScaledStack, ensure_database
 from ops.settings import MODEL_PATH, ROOT
-from ops.stack import Service, Stack, free_port, make_stack
+from ops.stack import Service, Stack, free_port, isolated_overrides, make_stack
 from ops.train import train
 
 DEFAULT_MODEL = ROOT / "models" / "rasa-default.tar.gz"
@@ -51,9 +54,14 @@ class Row:
     accuracy: dict[str, float] = field(default_factory=dict)
     ready_s: float = 0.0
     sequential_p50_ms: float = 0.0
-    load: Optional[LoadResult] = None
-    consistency_problems: int = 0
+    loads: dict[str, LoadResult] = field(default_factory=dict)  # channel -> its load run
+    consistency_problems: dict[str, int] = field(default_factory=dict)
     memory_mb: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def load(self) -> LoadResult:
+        """The REST load: what the throughput ratios compare."""
+        return self.loads["rest"]
 
 
 def rss_mb(pid: int) -> float:
@@ -90,13 +98,27 @@ def sequential_median_ms(url: str, count: int = 30) -> float:
     return statistics.median(times)
 
 
-def measure(row: Row, url: str, tracker_url: str, services: list[Service], args: argparse.Namespace) -> Row:
+def measure(row: Row, url: str, tracker_url: str, services: list[Service], args: argparse.Namespace,
+            channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
     row.sequential_p50_ms = sequential_median_ms(url)
-    crowd = patients(args.patients, run_id=f"bench-{uuid.uuid4().hex[:6]}")
-    row.load = asyncio.run(run_load(url, crowd, args.concurrency))
-    row.consistency_problems = len(check_consistency(tracker_url, row.load.sent))
+    for channel in channels:
+        crowd = patients(args.patients, run_id=f"bench-{channel}-{uuid.uuid4().hex[:6]}")
+        load = asyncio.run(run_load(url, crowd, args.concurrency, channel=channel, line=line))
+        row.loads[channel] = load
+        row.consistency_problems[channel] = len(check_consistency(tracker_url, load.sent))
     row.memory_mb = {s.name: rss_mb(s.process.pid) for s in services if s.process}
     return row
+
+
+def line_overrides(line: Optional[LinePlatform]) -> dict[str, str]:
+    """The LINE channel switched on, replying to the fake LINE API of this run."""
+    if line is None:
+        return {}
+    return {
+        "LINE_CHANNEL_SECRET": line.channel_secret,
+        "LINE_CHANNEL_ACCESS_TOKEN": line.api.token,
+        "LINE_API_BASE_URL": line.url,
+    }
 
 
 def fresh_database(url: str) -> None:
@@ -110,30 +132,25 @@ def fresh_database(url: str) -> None:
 
 
 def embedded_overrides(tmp: Path, model: Path) -> dict[str, str]:
-    action_port = str(free_port())
-    return {
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": action_port,
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_STORE_URL": f"sqlite:///{tmp / (model.stem + '-tracker.db')}",
-        "RASA_API_TOKEN": uuid.uuid4().hex,
-        "RASA_MODEL": str(model),
-    }
+    return {**isolated_overrides(tmp / (model.stem + "-tracker.db")), "RASA_MODEL": str(model)}
 
 
-def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.Namespace) -> Row:
+def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.Namespace,
+                 channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
     row = Row(name, accuracy={r.language: r.accuracy for r in evaluate(model, "heldout")})
-    stack: Stack = make_stack(embedded_overrides(tmp, model), log_dir=tmp / f"logs-{model.stem}")
+    overrides = {**embedded_overrides(tmp, model), **line_overrides(line)}
+    stack: Stack = make_stack(overrides, log_dir=tmp / f"logs-{model.stem}")
     try:
         row.ready_s = stack.start_services(
             stack._build(["actions"]) + [stack.rasa_service("rasa", stack.env["RASA_PORT"], module=module)]
         )
-        return measure(row, stack.rasa_url, stack.env["TRACKER_STORE_URL"], stack.services, args)
+        return measure(row, stack.rasa_url, stack.env["TRACKER_STORE_URL"], stack.services, args, channels, line)
     finally:
         stack.stop()
 
 
-def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace) -> Row:
+def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace,
+               channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
     row = Row("(b) scaled, ours", accuracy=accuracy)
     fresh_database(BENCH_DATABASE)
     action_port = str(free_port())
@@ -144,6 +161,7 @@ def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace) 
             "PUBLIC_PORT": str(free_port()),
             "RASA_API_TOKEN": uuid.uuid4().hex,
             "SCALED_TRACKER_STORE_URL": BENCH_DATABASE,
+            **line_overrides(line),
         },
         log_dir=tmp / "logs-scaled",
         run_dir=tmp / "nginx",
@@ -151,25 +169,41 @@ def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace) 
     )
     try:
         row.ready_s = scaled.start()
-        return measure(row, scaled.url, scaled.env["TRACKER_STORE_URL"], scaled.stack.services, args)
+        return measure(row, scaled.url, scaled.env["TRACKER_STORE_URL"], scaled.stack.services, args, channels, line)
     finally:
         scaled.stop()
 
 
+CHANNEL_NAMES = {"rest": "REST", "socketio": "socket.io", "line": "LINE"}
+
+
+def load_columns(load: LoadResult, problems: int) -> str:
+    consistency = "ok" if not problems else f"{problems} bad"
+    return (
+        f"{load.percentile(0.5):6.0f} {load.percentile(0.95):6.0f} {load.percentile(0.99):6.0f} "
+        f"{load.throughput:6.1f} {len(load.errors):6d} {consistency:>8}"
+    )
+
+
 def table(rows: list[Row]) -> str:
+    """One line per configuration and channel; latencies in ms (socket.io: to the first
+    message, LINE: webhook to the reply call at the fake API)."""
     lines = [
-        f"{'configuration':22} {'NLU en':>7} {'NLU th':>7} {'ready s':>7} {'seq p50':>8} "
+        f"{'configuration':22} {'channel':9} {'NLU en':>7} {'NLU th':>7} {'ready s':>7} {'seq p50':>8} "
         f"{'p50':>6} {'p95':>6} {'p99':>6} {'msg/s':>6} {'errors':>6} {'consist.':>8}  memory MB",
     ]
     for row in rows:
-        load = row.load
         memory = ", ".join(f"{k} {v:.0f}" for k, v in row.memory_mb.items())
-        lines.append(
-            f"{row.name:22} {row.accuracy.get('en', 0):7.1%} {row.accuracy.get('th', 0):7.1%} "
-            f"{row.ready_s:7.1f} {row.sequential_p50_ms:6.0f}ms "
-            f"{load.percentile(0.5):6.0f} {load.percentile(0.95):6.0f} {load.percentile(0.99):6.0f} "
-            f"{load.throughput:6.1f} {len(load.errors):6d} {('ok' if not row.consistency_problems else str(row.consistency_problems) + ' bad'):>8}  {memory}"
-        )
+        for index, (channel, load) in enumerate(row.loads.items()):
+            columns = load_columns(load, row.consistency_problems[channel])
+            if index == 0:
+                lines.append(
+                    f"{row.name:22} {CHANNEL_NAMES[channel]:9} {row.accuracy.get('en', 0):7.1%} "
+                    f"{row.accuracy.get('th', 0):7.1%} {row.ready_s:7.1f} {row.sequential_p50_ms:6.0f}ms "
+                    f"{columns}  {memory}"
+                )
+            else:
+                lines.append(f"{'':22} {CHANNEL_NAMES[channel]:9} {'':7} {'':7} {'':7} {'':8} {columns}")
     return "\n".join(lines)
 
 
@@ -179,25 +213,38 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--skip-default", action="store_true", help="leave out (c) (its training takes long)")
+    parser.add_argument("--channels", default=",".join(CHANNELS),
+                        help="channels that load (a) and (b), comma-separated (REST always; (c) only REST)")
     args = parser.parse_args(argv)
+    channels = ("rest",) + tuple(c for c in args.channels.split(",") if c and c != "rest")
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        parser.error(f"unknown channels: {', '.join(sorted(unknown))}")
 
     train()
     if not args.skip_default:
         seconds = train(DEFAULT_MODEL, DEFAULT_CONFIG)
         if seconds:
             print(f"trained Rasa's default configuration in {seconds:.0f} s")
-    print(f"{args.patients} simulated patients, {args.concurrency} at a time, REST; 2 cores shared by everything\n")
+    print(
+        f"{args.patients} simulated patients per channel, {args.concurrency} at a time, over "
+        f"{', '.join(CHANNEL_NAMES[c] for c in channels)}; 2 cores shared by everything\n"
+    )
     rows = []
-    with tempfile.TemporaryDirectory() as directory:
+    line = LinePlatform(uuid.uuid4().hex, uuid.uuid4().hex) if "line" in channels else None
+    with tempfile.TemporaryDirectory() as directory, line or contextlib.nullcontext():
         tmp = Path(directory)
-        ours = run_embedded("(a) embedded, ours", MODEL_PATH, "ops.rasa_server", tmp, args)
+        ours = run_embedded("(a) embedded, ours", MODEL_PATH, "ops.rasa_server", tmp, args, channels, line)
         rows.append(ours)
-        rows.append(run_scaled(ours.accuracy, tmp, args))
+        rows.append(run_scaled(ours.accuracy, tmp, args, channels, line))
         if not args.skip_default:
             rows.append(run_embedded("(c) Rasa default", DEFAULT_MODEL, "rasa", tmp, args))
     print(table(rows))
     base = rows[0].load.throughput
-    print(f"\nscaled/embedded throughput: {rows[1].load.throughput / base:.2f}")
+    print("\nscaled/embedded throughput: " + ", ".join(
+        f"{CHANNEL_NAMES[c]} {rows[1].loads[c].throughput / rows[0].loads[c].throughput:.2f}"
+        for c in channels if rows[0].loads[c].throughput
+    ))
     if len(rows) > 2:
         print(f"throughput ratio ours/default: {base / rows[2].load.throughput:.2f}")
     else:

@@ -19,6 +19,15 @@ Rasa server's CPU time per message: each message makes two action-server calls (
 language slot and the answer). Here the schema is checked once and its validator reused;
 responses are validated exactly as before and raise the same error.
 
+3. Rasa wraps the tracker store in a ``FailSafeTrackerStore``: when the store fails (PostgreSQL
+down or restarting), reading a conversation answers "no such conversation" and saving writes
+to process memory instead. The patient is then answered as a stranger (the conversation so far
+ignored) and the message is acknowledged but never reaches the database: lost. Found by the
+PostgreSQL-restart fault test (2026-12-05). Here the store's error goes through, so the message
+is refused with the apology of fix 1 and not recorded (the patient can send it again), and the
+HTTP API answers an error instead of an empty conversation. Once the database is back, Rasa's
+connection pool reconnects by itself.
+
 Everything else is unchanged Rasa: this module only patches, then calls ``rasa``'s main.
 """
 from __future__ import annotations
@@ -131,10 +140,22 @@ def _with_apology_when_unhandled(original_handle: Any) -> Any:
     return handle_message
 
 
+def _tracker_store_without_fallback(store: Any, domain: Any) -> Any:
+    """``Agent._create_tracker_store`` without the ``FailSafeTrackerStore`` wrapper (fix 3)."""
+    from rasa.core.tracker_store import InMemoryTrackerStore
+
+    if store is None:
+        return InMemoryTrackerStore(domain)
+    store.domain = domain
+    return store
+
+
 def install() -> None:
     """Applies the fixes to the running process (idempotent)."""
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
+
+    Agent._create_tracker_store = staticmethod(_tracker_store_without_fallback)  # type: ignore[assignment]
 
     if not getattr(Agent.handle_message, "__wrapped_by_us__", False):
         Agent.handle_message = _with_apology_when_unhandled(Agent.handle_message)  # type: ignore[assignment]

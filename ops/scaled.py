@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Mapping, Optional
+from urllib.parse import urlsplit
 
 import psycopg2
 from psycopg2 import sql
@@ -37,6 +38,15 @@ def scaled_overrides(env: Mapping[str, str]) -> dict[str, str]:
         # Rasa's own Sanic workers stay at 1: we scale with processes behind nginx.
         "SANIC_WORKERS": "1",
     }
+
+
+def event_broker_summary(env: Mapping[str, str]) -> str:
+    """Where events are published, without the password (EVENT_BROKER_URL)."""
+    if not env.get("EVENT_BROKER_URL"):
+        return "none (EVENT_BROKER_URL empty)"
+    parsed = urlsplit(env["EVENT_BROKER_URL"])
+    host = f"{parsed.hostname}:{parsed.port or env['EVENT_BROKER_PORT']}"
+    return f"RabbitMQ {parsed.scheme}://{host}, queue {env['EVENT_BROKER_QUEUE']}"
 
 
 def ensure_database(url: str) -> None:
@@ -118,6 +128,7 @@ def main() -> int:
             f"  action server:   {scaled.stack.action_url} ({scaled.env['ACTION_SERVER_SANIC_WORKERS']} workers)\n"
             f"  tracker store:   {make_url(scaled.env['TRACKER_STORE_URL']).render_as_string(hide_password=True)}\n"
             f"  lock store:      redis://{scaled.env['LOCK_STORE_HOST']}:{scaled.env['LOCK_STORE_PORT']}/{scaled.env['LOCK_STORE_DB']}\n"
+            f"  event broker:    {event_broker_summary(scaled.env)}\n"
             "Press Ctrl-C to stop."
         )
         while all(s.process and s.process.poll() is None for s in scaled.stack.services):

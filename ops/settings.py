@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Mapping, Optional
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -23,6 +24,7 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
     action_port = values.get("ACTION_PORT", "5055")
     rasa_port = values.get("RASA_PORT", "5005")
     web_port = values.get("WEB_PORT", "8080")
+    broker = urlsplit(values.get("EVENT_BROKER_URL") or "amqp://127.0.0.1")
     return {
         "RASA_TELEMETRY_ENABLED": "false",
         "RASA_PORT": rasa_port,
@@ -46,6 +48,13 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",
         "STAFF_WEBHOOK_TOKEN": "",
+        # Event broker (RabbitMQ, Rasa's pika broker): off when empty, e.g.
+        # amqp://guest:guest@127.0.0.1:5672. Rasa's broker wants the parts separately.
+        "EVENT_BROKER_URL": "",
+        "EVENT_BROKER_QUEUE": "rasa_events",
+        "EVENT_BROKER_USERNAME": broker.username or "guest",
+        "EVENT_BROKER_PASSWORD": broker.password or "guest",
+        "EVENT_BROKER_PORT": str(broker.port or 5672),
         # The scaled topology (`make scaled`, ops/scaled.py); see the README.
         "RASA_INSTANCES": "2",
         "PUBLIC_PORT": "8088",

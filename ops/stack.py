@@ -18,7 +18,7 @@ from typing import IO, Mapping, Optional, Sequence
 
 import requests
 
-from ops.credentials import credentials_file
+from ops.config_files import credentials_file, endpoints_file
 from ops.settings import MODEL_PATH, ROOT, VAR_DIR, environment
 
 START_TIMEOUT_SECONDS = 120.0
@@ -182,7 +182,7 @@ class Stack:
             [
                 sys.executable, "-m", module, "run",
                 "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
-                "--endpoints", "endpoints.yml",
+                "--endpoints", endpoints_file(self.env),
                 "--credentials", credentials_file(self.env),
                 "--port", port,
                 "--enable-api",
@@ -191,6 +191,19 @@ class Stack:
             ],
             f"http://127.0.0.1:{port}/status?token={self.token}",
         )
+
+
+def isolated_overrides(tracker_db: Path) -> dict[str, str]:
+    """Settings for a stack of its own next to others: free ports, a fresh API token and a
+    SQLite tracker store at ``tracker_db``."""
+    action_port = str(free_port())
+    return {
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": action_port,
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+        "RASA_API_TOKEN": uuid.uuid4().hex,
+    }
 
 
 def make_stack(overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None) -> Stack:

@@ -22,6 +22,11 @@ use ``output_channel=socketio`` (docs/design.md). What it changes against Rasa 3
 - With ``SOCKETIO_REDIS_URL`` set, several Rasa instances share socket.io rooms through
   Redis, so a staff reply posted to any instance reaches the instance holding the
   patient's socket (Rasa's own channel warns that this case does not work).
+- A client that asks for an acknowledgement of ``user_uttered`` gets it once the turn is
+  processed, with ``{"bot_messages": n}``: how many ``bot_uttered`` the turn sent. Through
+  Redis those can arrive after the acknowledgement, so a client (the load harness) waits
+  for ``n`` of them instead of guessing when the answer is complete. The widget does not
+  ask for it.
 """
 from __future__ import annotations
 
@@ -85,6 +90,14 @@ class AppAwareBlueprint(SocketBlueprint):
 
 class WebSocketIOOutput(SocketIOOutput):
     """Sends bot messages with their widget metadata to the session's room."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0  # bot_uttered emitted through this output (the turn's acknowledgement)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         metadata = widget_metadata(kwargs)
@@ -190,8 +203,8 @@ class WebSocketIOInput(SocketIOInput):
             await self._start_session(sid, data, blueprint)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Any = None) -> None:
-            await self._handle_message(sid, data, on_new_message)
+        async def handle_message(sid: Text, data: Any = None) -> Optional[Dict[Text, int]]:
+            return await self._handle_message(sid, data, on_new_message)
 
         return blueprint
 
@@ -217,7 +230,8 @@ class WebSocketIOInput(SocketIOInput):
 
     async def _handle_message(
         self, sid: Text, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    ) -> Optional[Dict[Text, int]]:
+        """Handles one frame; returns the acknowledgement (None for a dropped frame)."""
         assert self.sio is not None
         if not isinstance(data, dict):
             logger.warning("socket.io frame from %s dropped: not an object (%s)", sid, type(data).__name__)
@@ -235,15 +249,15 @@ class WebSocketIOInput(SocketIOInput):
         text = data.get("message")
         if not isinstance(text, str):
             await output.send_notice(sender_id, self._notice("chat.text_only", "", language))
-            return
-        if len(text) > self.max_chars:
+        elif len(text) > self.max_chars:
             logger.info("message of %d characters from %s refused (limit %d)", len(text), sender_id, self.max_chars)
             await output.send_notice(sender_id, self._notice("chat.too_long", text, language))
-            return
-        metadata = {"language": language} if language else {}
-        await on_new_message(
-            UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
-        )
+        else:
+            metadata = {"language": language} if language else {}
+            await on_new_message(
+                UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
+            )
+        return {"bot_messages": output.sent}
 
     def _notice(self, key: str, text: str, hint: Optional[str]) -> Notice:
         assert self.notices is not None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from ops.credentials import credentials_file
+from ops.config_files import credentials_file
 
 
 def test_without_secret_the_plain_credentials_file():

@@ -125,6 +125,7 @@ class FakeLineApi:
         self._owners: dict[str, str] = {}  # reply token -> user id (LINE knows, the body does not say)
         self._failures: dict[str, list[Any]] = {}  # kind -> [status or "timeout", ...]
         self.timeout_delay = 3.0
+        self._listeners: list[Callable[[Call], None]] = []
         self._changed = threading.Condition()
         fake = self
 
@@ -182,6 +183,12 @@ class FakeLineApi:
     def wait_for(self, predicate: Callable[["FakeLineApi"], bool], timeout: float = 30.0) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: predicate(self), timeout)
+
+    def add_listener(self, listener: Callable[[Call], None]) -> None:
+        """``listener(call)`` runs (in the server's thread) as each call is recorded, before
+        it is answered: the load harness times replies with it without polling."""
+        with self._changed:
+            self._listeners.append(listener)
 
     def reply_token_owner(self, token: str, user_id: str) -> None:
         """Tells the fake whose reply token this is."""
@@ -299,6 +306,9 @@ class FakeLineApi:
             if rejected:
                 self.rejected.append(call)
             self._changed.notify_all()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(call)
         time.sleep(delay)
         self._answer(request, status, payload)
 

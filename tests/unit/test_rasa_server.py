@@ -41,3 +41,23 @@ def test_the_fix_agrees_with_rasas_own_validation():
     with pytest.raises(ValidationError) as ours:
         rasa_server._validate_action_result(original, bad)
     assert ours.value.message == theirs.value.message
+
+
+def test_a_failing_tracker_store_raises_instead_of_answering_a_stranger(monkeypatch):
+    """Fix 3: no FailSafeTrackerStore, so a database that is down refuses the message."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    class DatabaseDown(InMemoryTrackerStore):
+        async def retrieve(self, sender_id):
+            raise ConnectionError("database down")
+
+    stock = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
+    assert asyncio.run(stock.tracker_store.retrieve("patient")) is None  # Rasa's: a stranger
+    monkeypatch.setattr(Agent, "_create_tracker_store", staticmethod(rasa_server._tracker_store_without_fallback))
+    ours = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
+    with pytest.raises(ConnectionError):
+        asyncio.run(ours.tracker_store.retrieve("patient"))
