@@ -1,6 +1,6 @@
 """``make bench``: our configuration, the scaled topology and Rasa's defaults, side by side.
 
-    python -m bench.compare [--patients 80] [--concurrency 20] [--skip-default]
+    python -m bench.compare [--patients 80] [--concurrency 20] [--skip-default | --default-epochs N]
 
 (a) embedded: one Rasa process with our pipeline (SQLite tracker, in-memory lock store);
 (b) scaled:   the same model on ``RASA_INSTANCES`` Rasa processes behind nginx, PostgreSQL
@@ -37,8 +37,8 @@ from bench.load import CHANNELS, LinePlatform, LoadResult, check_consistency, ru
 from bench.patients import QUESTIONS, patients
 from ops.nlu_eval import evaluate
 from ops.scaled import ScaledStack, ensure_database
-from ops.settings import MODEL_PATH, ROOT
-from ops.stack import Service, Stack, free_port, isolated_overrides, make_stack
+from ops.settings import MODEL_PATH, ROOT, VAR_DIR
+from ops.stack import Service, Stack, free_port, make_stack, private_overrides
 from ops.train import train
 
 DEFAULT_MODEL = ROOT / "models" / "rasa-default.tar.gz"
@@ -132,7 +132,7 @@ def fresh_database(url: str) -> None:
 
 
 def embedded_overrides(tmp: Path, model: Path) -> dict[str, str]:
-    return {**isolated_overrides(tmp / (model.stem + "-tracker.db")), "RASA_MODEL": str(model)}
+    return {**private_overrides(f"sqlite:///{tmp / (model.stem + '-tracker.db')}"), "RASA_MODEL": str(model)}
 
 
 def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.Namespace,
@@ -153,14 +153,9 @@ def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace,
                channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
     row = Row("(b) scaled, ours", accuracy=accuracy)
     fresh_database(BENCH_DATABASE)
-    action_port = str(free_port())
     scaled = ScaledStack(
         {
-            "ACTION_PORT": action_port,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "PUBLIC_PORT": str(free_port()),
-            "RASA_API_TOKEN": uuid.uuid4().hex,
-            "SCALED_TRACKER_STORE_URL": BENCH_DATABASE,
+            **private_overrides(BENCH_DATABASE, SCALED_TRACKER_STORE_URL=BENCH_DATABASE, PUBLIC_PORT=str(free_port())),
             **line_overrides(line),
         },
         log_dir=tmp / "logs-scaled",
@@ -189,7 +184,7 @@ def table(rows: list[Row]) -> str:
     """One line per configuration and channel; latencies in ms (socket.io: to the first
     message, LINE: webhook to the reply call at the fake API)."""
     lines = [
-        f"{'configuration':22} {'channel':9} {'NLU en':>7} {'NLU th':>7} {'ready s':>7} {'seq p50':>8} "
+        f"{'configuration':25} {'channel':9} {'NLU en':>7} {'NLU th':>7} {'ready s':>7} {'seq p50':>8} "
         f"{'p50':>6} {'p95':>6} {'p99':>6} {'msg/s':>6} {'errors':>6} {'consist.':>8}  memory MB",
     ]
     for row in rows:
@@ -198,13 +193,27 @@ def table(rows: list[Row]) -> str:
             columns = load_columns(load, row.consistency_problems[channel])
             if index == 0:
                 lines.append(
-                    f"{row.name:22} {CHANNEL_NAMES[channel]:9} {row.accuracy.get('en', 0):7.1%} "
+                    f"{row.name:25} {CHANNEL_NAMES[channel]:9} {row.accuracy.get('en', 0):7.1%} "
                     f"{row.accuracy.get('th', 0):7.1%} {row.ready_s:7.1f} {row.sequential_p50_ms:6.0f}ms "
                     f"{columns}  {memory}"
                 )
             else:
-                lines.append(f"{'':22} {CHANNEL_NAMES[channel]:9} {'':7} {'':7} {'':7} {'':8} {columns}")
+                lines.append(f"{'':25} {CHANNEL_NAMES[channel]:9} {'':7} {'':7} {'':7} {'':8} {columns}")
     return "\n".join(lines)
+
+
+def default_configuration(epochs: Optional[int]) -> tuple[Path, str]:
+    """The model and config file of (c): Rasa's defaults, or the same with ``epochs`` instead
+    of 100 for each trained component (training all 100 takes over an hour on 2 shared cores;
+    the network sizes, so the cost per message, stay the same, the accuracy drops)."""
+    if not epochs:
+        return DEFAULT_MODEL, DEFAULT_CONFIG
+    text = (ROOT / DEFAULT_CONFIG).read_text(encoding="utf-8")
+    text = text.replace("epochs: 100", f"epochs: {epochs}").replace("-rasa-default\n", f"-rasa-default-e{epochs}\n")
+    config = VAR_DIR / "bench" / f"rasa_default_e{epochs}.yml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text, encoding="utf-8")
+    return ROOT / "models" / f"rasa-default-e{epochs}.tar.gz", str(config.relative_to(ROOT))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -213,6 +222,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--skip-default", action="store_true", help="leave out (c) (its training takes long)")
+    parser.add_argument("--default-epochs", type=int, help="train (c) with this many epochs instead of 100 (quicker)")
     parser.add_argument("--channels", default=",".join(CHANNELS),
                         help="channels that load (a) and (b), comma-separated (REST always; (c) only REST)")
     args = parser.parse_args(argv)
@@ -222,10 +232,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser.error(f"unknown channels: {', '.join(sorted(unknown))}")
 
     train()
+    default_model, default_config = default_configuration(args.default_epochs)
     if not args.skip_default:
-        seconds = train(DEFAULT_MODEL, DEFAULT_CONFIG)
+        seconds = train(default_model, default_config)
         if seconds:
-            print(f"trained Rasa's default configuration in {seconds:.0f} s")
+            print(f"trained Rasa's default configuration ({default_config}) in {seconds:.0f} s")
     print(
         f"{args.patients} simulated patients per channel, {args.concurrency} at a time, over "
         f"{', '.join(CHANNEL_NAMES[c] for c in channels)}; 2 cores shared by everything\n"
@@ -238,7 +249,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         rows.append(ours)
         rows.append(run_scaled(ours.accuracy, tmp, args, channels, line))
         if not args.skip_default:
-            rows.append(run_embedded("(c) Rasa default", DEFAULT_MODEL, "rasa", tmp, args))
+            name = f"(c) Rasa default{f' ({args.default_epochs} ep.)' if args.default_epochs else ''}"
+            rows.append(run_embedded(name, default_model, "rasa", tmp, args))
     print(table(rows))
     base = rows[0].load.throughput
     print("\nscaled/embedded throughput: " + ", ".join(

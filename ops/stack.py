@@ -193,19 +193,6 @@ class Stack:
         )
 
 
-def isolated_overrides(tracker_db: Path) -> dict[str, str]:
-    """Settings for a stack of its own next to others: free ports, a fresh API token and a
-    SQLite tracker store at ``tracker_db``."""
-    action_port = str(free_port())
-    return {
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": action_port,
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
-        "RASA_API_TOKEN": uuid.uuid4().hex,
-    }
-
-
 def make_stack(overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None) -> Stack:
     """A stack configured from the environment (plus ``overrides``)."""
     VAR_DIR.mkdir(exist_ok=True)

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import psycopg2
@@ -19,7 +18,7 @@ import redis
 from bench.compare import fresh_database
 from ops.scaled import ScaledStack
 from ops.settings import MODEL_PATH
-from ops.stack import free_port
+from ops.stack import free_port, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 
 DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults"
@@ -74,15 +73,8 @@ def scaled(tmp_path_factory):
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     fresh_database(DATABASE)
-    action_port = str(free_port())
     topology = ScaledStack(
-        {
-            "ACTION_PORT": action_port,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "PUBLIC_PORT": str(free_port()),
-            "RASA_API_TOKEN": uuid.uuid4().hex,
-            "SCALED_TRACKER_STORE_URL": DATABASE,
-        },
+        private_overrides(DATABASE, SCALED_TRACKER_STORE_URL=DATABASE, PUBLIC_PORT=str(free_port())),
         log_dir=ARTIFACTS / "logs" / "scaled",
         run_dir=Path(tmp_path_factory.mktemp("nginx")),
         rasa_ports=[str(free_port()), str(free_port())],

@@ -11,7 +11,7 @@ import aio_pika
 import pytest
 
 from ops.settings import MODEL_PATH
-from ops.stack import isolated_overrides, make_stack
+from ops.stack import make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 from tests.support.assistant_client import AssistantClient
 
@@ -81,7 +81,7 @@ def test_with_a_broker_url_every_event_reaches_the_rabbitmq_queue(tmp_path, queu
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     stack = make_stack(
-        {**isolated_overrides(tmp_path / "tracker.db"), "EVENT_BROKER_URL": BROKER_URL, "EVENT_BROKER_QUEUE": queue},
+        {**private_overrides(f"sqlite:///{tmp_path / 'tracker.db'}"), "EVENT_BROKER_URL": BROKER_URL, "EVENT_BROKER_QUEUE": queue},
         log_dir=ARTIFACTS / "logs" / "event-broker",
     )
     try:
