@@ -103,7 +103,7 @@ def measure(row: Row, url: str, tracker_url: str, services: list[Service], args:
     row.sequential_p50_ms = sequential_median_ms(url)
     for channel in channels:
         crowd = patients(args.patients, run_id=f"bench-{channel}-{uuid.uuid4().hex[:6]}")
-        load = asyncio.run(run_load(url, crowd, args.concurrency, channel=channel, line=line))
+        load = asyncio.run(run_load(url, crowd, args.concurrency, channel=channel, line=line, think_s=args.think))
         row.loads[channel] = load
         row.consistency_problems[channel] = len(check_consistency(tracker_url, load.sent))
     row.memory_mb = {s.name: rss_mb(s.process.pid) for s in services if s.process}
@@ -222,6 +222,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--skip-default", action="store_true", help="leave out (c) (its training takes long)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a patient reads and types between messages (0: at once, for throughput)")
     parser.add_argument("--default-epochs", type=int, help="train (c) with this many epochs instead of 100 (quicker)")
     parser.add_argument("--channels", default=",".join(CHANNELS),
                         help="channels that load (a) and (b), comma-separated (REST always; (c) only REST)")
@@ -238,7 +240,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         if seconds:
             print(f"trained Rasa's default configuration ({default_config}) in {seconds:.0f} s")
     print(
-        f"{args.patients} simulated patients per channel, {args.concurrency} at a time, over "
+        f"{args.patients} simulated patients per channel, {args.concurrency} at a time"
+        f"{f', {args.think:g} s think time' if args.think else ', no think time'}, over "
         f"{', '.join(CHANNEL_NAMES[c] for c in channels)}; 2 cores shared by everything\n"
     )
     rows = []
