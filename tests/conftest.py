@@ -6,9 +6,10 @@ import pytest
 from tests.support.browser import chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the whole run: Playwright's sync API allows one running instance per
-    thread, so the widget tests and the console tests must share it."""
+    """Chromium for one test module, closed at its end: while Playwright's sync API runs, its
+    event loop is the thread's running loop, so a second instance or any later test that calls
+    ``asyncio.run`` would fail."""
     with chromium() as launched:
         yield launched
