@@ -126,7 +126,8 @@ def fresh_database(url: str) -> None:
     connection = psycopg2.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username, dbname="postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parsed.database}"')
+        # FORCE: a process left over from an interrupted run must not block a fresh start
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
     connection.close()
     ensure_database(url)
 
