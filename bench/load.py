@@ -380,6 +380,8 @@ async def _talk(conversation: Conversation, result: LoadResult, think_s: float) 
     acknowledged = result.sent.setdefault(conversation.sender_id, [])
     pause = random.Random(conversation.patient.sender_id)
     try:
+        if think_s:  # patients arrive over time, not all in the same millisecond
+            await asyncio.sleep(think_s * pause.uniform(0, 1))
         async with conversation:
             for message in conversation.patient.messages:
                 latency_ms = await conversation.turn(message)
