@@ -164,7 +164,7 @@ def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace,
         rasa_ports=[str(free_port()) for _ in range(args.instances)],
     )
     try:
-        row.ready_s = scaled.start()
+        row.ready_s = scaled.start(with_console=False)  # the chat path only
         return measure(row, scaled.url, scaled.env["TRACKER_STORE_URL"], scaled.stack.services, args, channels, line)
     finally:
         scaled.stop()

@@ -16,7 +16,8 @@ def main() -> None:
     note = ensure_secret("CONSOLE_SECRET_KEY")
     if note:
         print(note, file=sys.stderr)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    # Always the real settings: a test run's DJANGO_SETTINGS_MODULE must not leak into a server.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings"
     import django
     from django.core.management import call_command
 

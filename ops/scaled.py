@@ -1,8 +1,8 @@
 """``make scaled``: the production topology on one machine.
 
 Several ``rasa run`` instances behind nginx, a PostgreSQL tracker store and a Redis lock
-store shared by all of them, and the action server with several worker processes: Rasa's
-own scaling model. The same endpoints.yml as the embedded default; only the environment
+store shared by all of them, the action server with several worker processes, and the staff console (its tables on
+PostgreSQL too): Rasa's own scaling model. The same endpoints.yml as the embedded default; only the environment
 differs (see ``scaled_overrides``). Ctrl-C stops everything it started.
 """
 from __future__ import annotations
@@ -35,6 +35,9 @@ def scaled_overrides(env: Mapping[str, str]) -> dict[str, str]:
         "SOCKETIO_REDIS_URL": env.get("SOCKETIO_REDIS_URL")
         or f"redis://{env['LOCK_STORE_HOST']}:{env['LOCK_STORE_PORT']}/{int(env['LOCK_STORE_DB']) + 1}",
         "ACTION_SERVER_SANIC_WORKERS": env["SCALED_ACTION_WORKERS"],
+        # The staff console: its own tables on PostgreSQL too, Rasa's API through nginx.
+        "CONSOLE_DATABASE_URL": env["SCALED_CONSOLE_DATABASE_URL"],
+        "CONSOLE_RASA_URL": f"http://127.0.0.1:{env['PUBLIC_PORT']}",
         # Rasa's own Sanic workers stay at 1: we scale with processes behind nginx.
         "SANIC_WORKERS": "1",
     }
@@ -96,10 +99,12 @@ class ScaledStack:
     def rasa_services(self) -> list[Service]:
         return [s for s in self.stack.services if s.name.startswith("rasa")]
 
-    def start(self) -> float:
+    def start(self, with_console: bool = True) -> float:
         ensure_database(self.env["TRACKER_STORE_URL"])
+        if with_console:
+            ensure_database(self.env["CONSOLE_DATABASE_URL"])
         conf = render_nginx(self.run_dir, self.env["PUBLIC_PORT"], self.rasa_ports)
-        services = self.stack._build(["actions"]) + [
+        services = self.stack._build(["actions", "console"] if with_console else ["actions"]) + [
             self.stack.rasa_service(f"rasa-{i + 1}", port) for i, port in enumerate(self.rasa_ports)
         ]
         services.append(Service(
@@ -126,6 +131,7 @@ def main() -> int:
             f"  public (nginx):  {scaled.url}  (REST, socket.io, LINE webhook, HTTP API)\n"
             f"  rasa instances:  {', '.join('127.0.0.1:' + p for p in scaled.rasa_ports)}\n"
             f"  action server:   {scaled.stack.action_url} ({scaled.env['ACTION_SERVER_SANIC_WORKERS']} workers)\n"
+            f"  staff console:   {scaled.stack.console_url}/ (tables on {make_url(scaled.env['CONSOLE_DATABASE_URL']).render_as_string(hide_password=True)})\n"
             f"  tracker store:   {make_url(scaled.env['TRACKER_STORE_URL']).render_as_string(hide_password=True)}\n"
             f"  lock store:      redis://{scaled.env['LOCK_STORE_HOST']}:{scaled.env['LOCK_STORE_PORT']}/{scaled.env['LOCK_STORE_DB']}\n"
             f"  event broker:    {event_broker_summary(scaled.env)}\n"

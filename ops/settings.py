@@ -60,6 +60,7 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "PUBLIC_PORT": "8088",
         "SCALED_TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/rasa",
         "SCALED_ACTION_WORKERS": "2",
+        "SCALED_CONSOLE_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/console",
         # LINE channel (channels/line): on when LINE_CHANNEL_SECRET is set.
         "LINE_CHANNEL_SECRET": "",
         "LINE_CHANNEL_ACCESS_TOKEN": "",

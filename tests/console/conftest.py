@@ -59,18 +59,16 @@ def client_as(client, users):
 # ---- the real thing: action server, Rasa and the console as `make run` starts them ----------
 
 ARTIFACTS_DIR = "test-artifacts"
-STAFF_PASSWORD = "nurse-Passphrase-2026"
 
 
 @pytest.fixture(scope="session")
 def console_stack(tmp_path_factory):
     """Action server, Rasa (temporary SQLite tracker store) and the console on free ports."""
-    import subprocess
-    import sys
     import uuid
 
     from ops.settings import MODEL_PATH, ROOT
     from ops.stack import free_port, make_stack, private_overrides
+    from tests.console.staff_session import create_staff_user
 
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
@@ -88,17 +86,11 @@ def console_stack(tmp_path_factory):
         },
         log_dir=ROOT / ARTIFACTS_DIR / "logs" / "console",
     )
-    # The console's settings come from the stack's environment, not this test process's.
-    for name in ("DJANGO_SETTINGS_MODULE", "CONSOLE_TEST_DB"):
-        running.env.pop(name, None)
     running.env["CONSOLE_RASA_URL"] = running.rasa_url
     try:
         running.start(("actions", "rasa", "console"))
         for name, role in (("nurse", "clinician"), ("reviewer1", "reviewer")):
-            subprocess.run(
-                [sys.executable, "-m", "console.manage", "create_staff_user", name, "--role", role, "--password-stdin"],
-                input=STAFF_PASSWORD + "\n", text=True, env=running.env, cwd=ROOT, check=True, capture_output=True,
-            )
+            create_staff_user(running.env, name, role)
         yield running
     finally:
         running.stop()

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from ops.settings import ROOT
-from tests.console.conftest import STAFF_PASSWORD
+from tests.console.staff_session import STAFF_PASSWORD
 from tests.support.assistant_client import AssistantClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

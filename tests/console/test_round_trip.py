@@ -7,17 +7,14 @@ tracker), hands back, and the assistant answers the patient again.
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 import requests
 
-from tests.console.conftest import STAFF_PASSWORD
-from tests.console.staff_session import StaffSession
-from tests.support.assistant_client import AssistantClient, topics, wait_until
+from tests.console.staff_session import STAFF_PASSWORD, THAI_REPLY, StaffSession, conversation_pk, handoff_round_trip
+from tests.support.assistant_client import AssistantClient, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-THAI_REPLY = "สวัสดีค่ะ ดิฉันเป็นพยาบาลของคลินิก ยินดีตอบคำถามค่ะ"
 
 
 @pytest.fixture(scope="module")
@@ -32,37 +29,8 @@ def nurse(console_stack) -> StaffSession:
     return session
 
 
-def conversation_pk(session: StaffSession, sender: str) -> int:
-    for pk in session.queue_ids():
-        if sender in session.get(f"/conversations/{pk}/"):
-            return pk
-    raise AssertionError(f"{sender} is not in the queue")
-
-
 def test_rest_patient_handoff_thai_reply_hand_back(console_stack, assistant, nurse):
-    sender = f"rest-{uuid.uuid4().hex[:8]}"
-    assistant.say(sender, "สเต็มเซลล์คืออะไรคะ")
-    replies = assistant.say(sender, "ขอคุยกับเจ้าหน้าที่ค่ะ")
-    assert replies, "the assistant answers the handoff request"
-    assert any(e["event"] == "pause" for e in assistant.tracker(sender)["events"])
-
-    pk = conversation_pk(nurse, sender)
-    page = nurse.get(f"/conversations/{pk}/")
-    assert "user_request" in page and console_stack.token not in page
-    nurse.post(f"/conversations/{pk}/claim/", {})
-    nurse.post(f"/conversations/{pk}/reply/", {"text": THAI_REPLY})
-
-    staff = [e for e in assistant.bot_events(sender) if (e.get("metadata") or {}).get("staff")]
-    assert [e["text"] for e in staff] == [THAI_REPLY]
-    assert staff[0]["metadata"]["staff_user"] == "nurse" and staff[0]["metadata"]["language"] == "th"
-    assert THAI_REPLY in nurse.get(f"/conversations/{pk}/")
-
-    assert assistant.say(sender, "ยังอยู่ไหมคะ") == [], "paused: the assistant stays quiet"
-    nurse.post(f"/conversations/{pk}/hand-back/", {})
-    assert pk not in nurse.queue_ids()
-    answer = assistant.say(sender, "สเต็มเซลล์มีความเสี่ยงอะไรบ้างคะ")
-    assert answer and topics(assistant.bot_events(sender))[-1] != "handoff.staff_reply"
-    assert assistant.tracker(sender)["events"][-1]["event"] != "pause"
+    handoff_round_trip(assistant, nurse, console_stack.token)
 
 
 def test_web_patient_gets_the_staff_reply_on_their_socket(console_stack, assistant, nurse):

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import psycopg2
@@ -22,6 +23,7 @@ from ops.stack import free_port, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 
 DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults"
+CONSOLE_DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults_console"
 PG_CLUSTER = sorted(os.listdir("/etc/postgresql"))[-1] if os.path.isdir("/etc/postgresql") else ""
 REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
@@ -73,8 +75,16 @@ def scaled(tmp_path_factory):
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     fresh_database(DATABASE)
+    fresh_database(CONSOLE_DATABASE)
     topology = ScaledStack(
-        private_overrides(DATABASE, SCALED_TRACKER_STORE_URL=DATABASE, PUBLIC_PORT=str(free_port())),
+        private_overrides(
+            DATABASE,
+            SCALED_TRACKER_STORE_URL=DATABASE,
+            SCALED_CONSOLE_DATABASE_URL=CONSOLE_DATABASE,
+            PUBLIC_PORT=str(free_port()),
+            CONSOLE_PORT=str(free_port()),
+            CONSOLE_SECRET_KEY=uuid.uuid4().hex,
+        ),
         log_dir=ARTIFACTS / "logs" / "scaled",
         run_dir=Path(tmp_path_factory.mktemp("nginx")),
         rasa_ports=[str(free_port()), str(free_port())],
