@@ -36,14 +36,17 @@ def answers_again(url: str, timeout: float = 60) -> bool:
 
 
 def load_with_fault(url: str, fault, patients_count: int = 40, concurrency: int = 8) -> tuple[LoadResult, int]:
-    """Runs a load and calls ``fault()`` (in a thread) 3 s in; returns the result and the
-    number of replies received before the fault began."""
+    """Runs a load and calls ``fault()`` (in a thread) once a quarter of its messages are
+    answered, whatever the machine's speed; returns the result and the number of replies
+    received before the fault began."""
     result = LoadResult()
-    crowd = patients(patients_count, run_id=f"fault-{uuid.uuid4().hex[:6]}", turns=6)
+    turns = 6
+    crowd = patients(patients_count, run_id=f"fault-{uuid.uuid4().hex[:6]}", turns=turns)
 
     async def scenario() -> int:
         load = asyncio.create_task(run_load(url, crowd, concurrency, timeout_s=30, result=result))
-        await asyncio.sleep(3)
+        while len(result.latencies_ms) < patients_count * turns // 4 and not load.done():
+            await asyncio.sleep(0.05)
         before = len(result.latencies_ms)
         await asyncio.get_running_loop().run_in_executor(None, fault)
         await load
