@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 
+from bench.load import percentile
 from ops.stack import make_stack, private_overrides
 
 QUESTIONS = [
@@ -29,11 +30,6 @@ QUESTIONS = [
     "how is it given, iv or injection",
     "ใช้รักษาสะเก็ดเงินได้ไหม",
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
 """``make scaled``: the production topology on one machine.
 
 Several ``rasa run`` instances behind nginx, a PostgreSQL tracker store and a Redis lock
-store shared by all of them, the action server with several worker processes, and the staff console (its tables on
-PostgreSQL too): Rasa's own scaling model. The same endpoints.yml as the embedded default; only the environment
-differs (see ``scaled_overrides``). Ctrl-C stops everything it started.
+store shared by all of them, the action server with several worker processes, and the
+staff console (its tables on PostgreSQL too): Rasa's own scaling model. The same
+endpoints.yml as the embedded default; only the environment differs (see
+``scaled_overrides``). Ctrl-C stops everything it started.
 """
 from __future__ import annotations
 

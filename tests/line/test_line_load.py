@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from bench.load import percentile
 from ops.settings import ROOT
 from tests.support.line_webhook import text_event
 
@@ -22,11 +23,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 USERS = 50
 EVENTS_PER_USER = 4
 QUESTIONS = ["hello", "สเต็มเซลล์คืออะไรคะ", "is it safe?", "ขอบคุณค่ะ"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def idle_latencies(make_patient, line_api, count: int = 5) -> list[float]:
