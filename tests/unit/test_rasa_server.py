@@ -61,3 +61,64 @@ def test_a_failing_tracker_store_raises_instead_of_answering_a_stranger(monkeypa
     ours = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
     with pytest.raises(ConnectionError):
         asyncio.run(ours.tracker_store.retrieve("patient"))
+
+
+def test_event_names_resolve_to_rasas_classes_and_unknown_names_still_fail(monkeypatch):
+    """Fix 6: remembered lookups answer exactly as Rasa's walk over Event's subclasses."""
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    rasas = Event.__dict__["resolve_by_type"].__func__
+    monkeypatch.setattr(rasa_server, "_rasa_resolve_event_type", rasas)
+    monkeypatch.setattr(rasa_server, "_EVENT_CLASSES", {})
+    for cls in all_subclasses(Event):
+        assert rasa_server._resolve_event_type(cls.type_name) is rasas(cls.type_name)
+        assert rasa_server._resolve_event_type(cls.type_name) is rasas(cls.type_name)  # remembered
+    assert rasa_server._resolve_event_type("no_such_event", UserUttered) is UserUttered
+    assert rasa_server._resolve_event_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name"):
+        rasa_server._resolve_event_type("no_such_event")
+
+
+def test_action_server_calls_reuse_one_connection_and_survive_a_restart(monkeypatch):
+    """Fix 5: one kept-alive connection for successive calls; a restarted server is reached again."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from ops.stack import free_port
+
+    peers: list = []
+
+    async def webhook(request):
+        peers.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": []})
+
+    async def start(port):
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner
+
+    async def scenario(endpoint):
+        port = int(endpoint.url.rsplit(":", 1)[1].split("/")[0])
+        server = await start(port)
+        for _ in range(3):
+            assert await endpoint.request(json={}, method="post", subpath="webhook") == {"events": [], "responses": []}
+        await server.cleanup()  # the action server restarts
+        server = await start(port)
+        assert await endpoint.request(json={}, method="post", subpath="webhook") == {"events": [], "responses": []}
+        await server.cleanup()
+
+    url = f"http://127.0.0.1:{free_port()}"
+    asyncio.run(scenario(EndpointConfig(url)))  # Rasa's: a new connection each call
+    assert len(set(peers[:3])) == 3
+
+    peers.clear()
+    monkeypatch.setattr(EndpointConfig, "session", rasa_server._shared_session)
+    asyncio.run(scenario(EndpointConfig(f"http://127.0.0.1:{free_port()}")))
+    assert len(peers) == 4
+    assert len(set(peers[:3])) == 1
