@@ -4,6 +4,8 @@ Webhook: ``POST /webhooks/line/webhook``. The signature is checked on the raw bo
 anything else; a valid request is acknowledged with 200 at once and its events are
 processed in the background (LINE retries slow webhooks), one conversation at a time, in
 the order they arrived. Redelivered events (same ``webhookEventId``) are processed once.
+On shutdown (SIGTERM, e.g. a rolling restart) the server first finishes the events it has
+acknowledged, for up to ``SHUTDOWN_DRAIN_SECONDS``: LINE will not send them again.
 
 One-to-one chats (conversation id = LINE user id):
 - text -> the assistant; postback -> its ``data`` (an intent payload) as the message;
@@ -51,6 +53,7 @@ LANGUAGES = ("th", "en")
 REMEMBERED_EVENTS = 10_000  # webhookEventIds kept to recognise redeliveries
 REMEMBERED_PROFILES = 10_000
 LOADING_AFTER_SECONDS = 0.5
+SHUTDOWN_DRAIN_SECONDS = 20.0
 
 
 class RecentIds:
@@ -96,6 +99,14 @@ class ConversationQueues:
     def busy(self) -> int:
         """Conversations with work in progress."""
         return len(self._queues)
+
+    async def finish(self, timeout: float) -> bool:
+        """Waits until every submitted job has run (or ``timeout`` passes); True if all have."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
+        return not self._tasks
 
     async def _drain(self, key: str) -> None:
         queue = self._queues[key]
@@ -222,6 +233,13 @@ class LineInput(InputChannel):
         @line_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             return self._receive(request, on_new_message)
+
+        @line_webhook.listener("before_server_stop")
+        async def finish_acknowledged_events(*_: Any) -> None:
+            if self.queues.busy:
+                logger.info("Stopping: finishing LINE events of %d conversations first.", self.queues.busy)
+            if not await self.queues.finish(SHUTDOWN_DRAIN_SECONDS):
+                logger.error("Stopped with LINE events of %d conversations unanswered.", self.queues.busy)
 
         @line_webhook.listener("after_server_stop")
         async def close_client(*_: Any) -> None:

@@ -56,3 +56,30 @@ def test_recent_ids_remember_a_bounded_number():
     assert ids.add("e1") and not ids.add("e1")
     ids.add("e2"), ids.add("e3")
     assert ids.add("e1")  # forgotten: the oldest goes first
+
+
+def test_finish_waits_for_queued_and_newly_submitted_jobs_and_reports_a_timeout():
+    done: list[str] = []
+
+    async def scenario() -> tuple[bool, bool]:
+        queues = ConversationQueues()
+
+        def job(name: str, pause: float, then=None):
+            async def run():
+                await asyncio.sleep(pause)
+                done.append(name)
+                if then:
+                    then()
+            return run
+
+        queues.submit("a", job("a1", 0.05, then=lambda: queues.submit("b", job("b1", 0.05))))
+        queues.submit("a", job("a2", 0.0))
+        finished = await queues.finish(timeout=5)
+        queues.submit("c", job("slow", 1.0))
+        timed_out = await queues.finish(timeout=0.1)
+        return finished, timed_out
+
+    finished, timed_out = asyncio.run(scenario())
+    assert finished is True
+    assert done == ["a1", "a2", "b1"]
+    assert timed_out is False
