@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from bench.compare import fresh_database
+from bench.load import LinePlatform
 from ops.scaled import ScaledStack
 from ops.settings import MODEL_PATH
 from ops.stack import free_port, private_overrides
@@ -64,7 +65,14 @@ def pg_ctl(command: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def scaled(tmp_path_factory):
+def line_platform():
+    """The fake LINE API the scaled instances reply to (LINE load in the fault tests)."""
+    with LinePlatform(uuid.uuid4().hex, uuid.uuid4().hex) as platform:
+        yield platform
+
+
+@pytest.fixture(scope="session")
+def scaled(tmp_path_factory, line_platform):
     missing = [name for name, ok in (
         ("PostgreSQL on 127.0.0.1:5432", postgres_up()),
         ("Redis on 127.0.0.1:6379", redis_up()),
@@ -84,6 +92,9 @@ def scaled(tmp_path_factory):
             PUBLIC_PORT=str(free_port()),
             CONSOLE_PORT=str(free_port()),
             CONSOLE_SECRET_KEY=uuid.uuid4().hex,
+            LINE_CHANNEL_SECRET=line_platform.channel_secret,
+            LINE_CHANNEL_ACCESS_TOKEN=line_platform.api.token,
+            LINE_API_BASE_URL=line_platform.url,
         ),
         log_dir=ARTIFACTS / "logs" / "scaled",
         run_dir=Path(tmp_path_factory.mktemp("nginx")),
