@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from console.staff import conversation_index
 from console.staff.models import AuditEntry, Claim, Conversation, Flag, Note, Review, TrackerEvent
+from console.staff.views.conversations import PAGE_SIZE
 from tests.console.fake_rasa import FakeRasa
 from tests.console.rasa_events import Conversation as Events
 
@@ -102,6 +103,20 @@ def test_queue_lists_waiting_conversations_oldest_first(client_as, sample):
     assert 'http-equiv="refresh"' in body
     assert "user_request" in body and "offer_accepted" in body and "Topics: therapy.cost." in body
     assert response.context["waiting"][0].waiting_minutes >= 24 * 60 - 5
+
+
+def test_queue_pages_a_long_queue_oldest_first(client_as, db):
+    now = time.time()
+    for index in range(PAGE_SIZE + 5):
+        Events(f"queued-{index:03d}", "line", start=now - 7200 + index).user("ขอคุยกับคนค่ะ", "handoff_request") \
+            .bot("รอสักครู่", "handoff.request.in_hours").pause("user_request", "Topics: -.").save()
+    client = client_as("clinician")
+    first = client.get(reverse("staff:queue"))
+    second = client.get(reverse("staff:queue"), {"page": 2})
+    assert [c.sender_id for c in first.context["waiting"]] == [f"queued-{i:03d}" for i in range(PAGE_SIZE)]
+    assert [c.sender_id for c in second.context["waiting"]] == [f"queued-{i:03d}" for i in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    body = first.content.decode()
+    assert f'<span class="badge">{PAGE_SIZE + 5}</span>' in body and "?page=2" in body
 
 
 @pytest.fixture

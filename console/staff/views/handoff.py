@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,13 +16,17 @@ from console.staff.forms import ReplyForm
 from console.staff.masking import shown
 from console.staff.models import AuditEntry, Claim, Conversation
 from console.staff.roles import CLINICIAN, REVIEWER, role_required, sees_personal_data
+from console.staff.views.conversations import PAGE_SIZE
 
 
 @role_required(REVIEWER)
 def queue(request: HttpRequest) -> HttpResponse:
     conversation_index.refresh_index()
     unmasked = sees_personal_data(request.user)
-    waiting = list(Conversation.objects.filter(paused=True).order_by("paused_at", "pk"))
+    page = Paginator(Conversation.objects.filter(paused=True).order_by("paused_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    waiting = list(page)
     claims = {c.sender_id: c for c in Claim.objects.filter(sender_id__in=[w.sender_id for w in waiting]).select_related("user")}
     now = timezone.now()
     for conversation in waiting:
@@ -30,7 +35,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         conversation.claim = claims.get(conversation.sender_id)
         conversation.channel_name = CHANNEL_NAMES.get(conversation.channel, conversation.channel)
     return render(request, "staff/queue.html", {
-        "waiting": waiting, "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
+        "waiting": waiting, "page": page, "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
     })
 
 
