@@ -18,6 +18,13 @@ call. Profiled with py-spy (2026-11-25, bench/rest_latency.py), that was about h
 Rasa server's CPU time per message: each message makes two action-server calls (the
 language slot and the answer). Here the schema is checked once and its validator reused;
 responses are validated exactly as before and raise the same error.
+   Within it, each event is checked against a ``oneOf`` of Rasa's 23 event schemas, so
+jsonschema tries all 23 and builds (deep-copying) an error for each of the 22 that do not
+fit, for every event: still ~0.45 ms per call, 9% of the server's CPU under load
+(2026-12-05). The 23 schemas are told apart by a constant ``event`` name, so an event
+fits the ``oneOf`` exactly when it fits the one schema its name picks: that is checked
+first, and a response this quick check does not accept goes through the full schema, so
+what is accepted and every error message are Rasa's.
 
 3. Rasa wraps the tracker store in a ``FailSafeTrackerStore``: when the store fails (PostgreSQL
 down or restarting), reading a conversation answers "no such conversation" and saving writes
@@ -66,10 +73,40 @@ def _action_response_validator() -> Any:
     return validator_class(schema)
 
 
+@lru_cache(maxsize=None)
+def _per_event_validators() -> tuple[Any, Dict[Text, Any]]:
+    """The response schema without the events' ``oneOf``, and a validator per event name."""
+    import copy
+
+    from rasa.core.actions.action import RemoteAction
+
+    schema = copy.deepcopy(RemoteAction.action_response_format_spec())
+    validator_class = validators.validator_for(schema)
+    items = schema["properties"]["events"]["items"]
+    by_name = {alternative["properties"]["event"]["const"]: validator_class(alternative) for alternative in items["oneOf"]}
+    if len(by_name) != len(items.pop("oneOf")):  # names must tell the schemas apart
+        raise RuntimeError("Rasa's event schemas are no longer told apart by their event name")
+    return validator_class(schema), by_name
+
+
+def accepted_quickly(result: Any) -> bool:
+    """True only for responses Rasa's schema accepts (fix 2); False means "check fully"."""
+    outer, by_name = _per_event_validators()
+    if not outer.is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        name = event["event"]  # the outer schema requires a string here
+        if name not in by_name or not by_name[name].is_valid(event):
+            return False
+    return True
+
+
 def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     """Same contract as ``RemoteAction._validate_action_result``, with a reused validator."""
     from rasa.core.actions.action import DOCS_BASE_URL
 
+    if accepted_quickly(result):
+        return True
     error = exceptions.best_match(_action_response_validator().iter_errors(result))
     if error is not None:
         error.message += (

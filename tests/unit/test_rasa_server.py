@@ -122,3 +122,61 @@ def test_action_server_calls_reuse_one_connection_and_survive_a_restart(monkeypa
     asyncio.run(scenario(EndpointConfig(f"http://127.0.0.1:{free_port()}")))
     assert len(peers) == 4
     assert len(set(peers[:3])) == 1
+
+
+def _responses_to_check() -> list:
+    """Valid responses of every kind our actions send, and mutations of them."""
+    import copy
+    import random
+
+    valid = [
+        {"events": [], "responses": []},
+        {"events": [{"event": "slot", "name": "language", "value": "th", "timestamp": None}],
+         "responses": [{"text": "สวัสดีค่ะ", "buttons": [{"title": "ราคา", "payload": "/therapy_cost"}],
+                        "custom": {"topic": "chat.greet"}}]},
+        {"events": [{"event": "pause"}, {"event": "slot", "name": "handoff", "value": True},
+                    {"event": "followup", "name": "action_listen"}, {"event": "resume"}], "responses": []},
+        {"events": [{"event": "bot", "text": "hi", "metadata": {"topic": "x"}},
+                    {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+                    {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}},
+                    {"event": "restart"}, {"event": "session_started"}, {"event": "reset_slots"}],
+         "responses": [{"text": "a"}]},
+    ]
+    rng = random.Random(7)
+    cases = list(valid)
+    junk = [None, 1, "x", [], {}, {"event": "slot"}, True, -1.5]
+    for _ in range(300):
+        case = copy.deepcopy(rng.choice(valid))
+        events = case["events"]
+        kind = rng.randrange(6)
+        if kind == 0 and events:
+            event = rng.choice(events)
+            event[rng.choice(list(event))] = rng.choice(junk)
+        elif kind == 1 and events:
+            rng.choice(events)["event"] = rng.choice(["slot", "bot", "user", "nonsense", "SLOT", "pause"])
+        elif kind == 2 and events:
+            event = rng.choice(events)
+            event.pop(rng.choice(list(event)))
+        elif kind == 3:
+            case[rng.choice(["events", "responses"])] = rng.choice(junk)
+        elif kind == 4:
+            events.append(rng.choice(junk))
+        else:
+            case["responses"].append(rng.choice(junk))
+        cases.append(case)
+    return cases
+
+
+def test_the_quick_check_accepts_exactly_what_rasas_schema_accepts():
+    """Fix 2: every response the per-event check accepts is valid under Rasa's full schema,
+    and every valid one is accepted (so the quick path never changes an outcome)."""
+    from jsonschema import validators
+
+    schema = RemoteAction.action_response_format_spec()
+    full = validators.validator_for(schema)(schema)
+    outcomes = {"valid": 0, "invalid": 0}
+    for response in _responses_to_check():
+        is_valid = full.is_valid(response)
+        assert rasa_server.accepted_quickly(response) == is_valid, response
+        outcomes["valid" if is_valid else "invalid"] += 1
+    assert outcomes["valid"] >= 20 and outcomes["invalid"] >= 100, outcomes
