@@ -175,7 +175,7 @@ class Stack:
     def rasa_service(self, name: str, port: str, module: str = "ops.rasa_server") -> Service:
         """A ``rasa run`` process on ``port`` (several of them at scale).
 
-        ``module`` is ``ops.rasa_server`` (Rasa with our fix, see there) or ``rasa`` (stock).
+        ``module`` is ``ops.rasa_server`` (Rasa with our fixes, see there) or ``rasa`` (stock).
         """
         return Service(
             name,
