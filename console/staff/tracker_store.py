@@ -1,12 +1,15 @@
 """The one module that reads (and deletes from) Rasa's tracker store."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Any, Iterable, Iterator, Optional
 
 from django.db import connections
 
 from console.staff.models import TrackerEvent
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500  # sender ids per IN (...) query: well under SQLite's variable limit
 _table_seen = False
@@ -71,10 +74,28 @@ def senders_inactive_before(timestamp: float) -> list[str]:
 
 
 def delete_conversations(sender_ids: Iterable[str]) -> int:
-    """Deletes every event of these conversations from the tracker store; returns how many."""
+    """Deletes every event of these conversations from the tracker store; returns how many.
+
+    On SQLite a deleted row's bytes stay in the file (free pages) and in the write-ahead
+    log that Rasa's store uses, readable by anyone with the file: the deletion is made with
+    ``secure_delete`` (freed content overwritten with zeros) and the log is then written
+    into the database and emptied (``wal_checkpoint(TRUNCATE)``). PostgreSQL's own VACUUM
+    (autovacuum) reclaims deleted rows there.
+    """
+    connection = connections[TrackerEvent.objects.db]
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete=ON")
     deleted = 0
     for chunk in _chunks(sorted(set(sender_ids))):
         deleted += TrackerEvent.objects.filter(sender_id__in=chunk).delete()[0]
+    if sqlite and deleted and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()[0]
+        if busy:  # a reader held an old snapshot: the log is emptied at a later checkpoint
+            logger.warning("Tracker store log not emptied after a deletion (database busy).")
     return deleted
 
 

@@ -78,3 +78,35 @@ def test_signed_out_and_reviewer_get_nothing_from_the_running_console(console_st
                                   data={"text": "x", "csrfmiddlewaretoken": reviewer.http.cookies.get("csrftoken")},
                                   timeout=30)
     assert response.status_code in (403, 404)
+
+
+def test_a_deleted_conversation_leaves_no_trace_in_the_sqlite_files(console_stack):
+    """PDPA: after a person's conversation is deleted, what they wrote is in neither the
+    tracker database file nor its write-ahead log (Rasa's store writes through one)."""
+    import glob
+    import subprocess
+    import sys
+    import uuid
+
+    import requests
+
+    from ops.settings import ROOT
+
+    marker = "deleteme" + uuid.uuid4().hex[:12]
+    sender = f"pdpa-{uuid.uuid4().hex[:8]}"
+    for text in (f"my email is {marker}@example.com", "is it safe?"):
+        reply = requests.post(f"{console_stack.rasa_url}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": text}, timeout=30)
+        assert reply.status_code == 200 and reply.json()
+    database = console_stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    files = [database, database + "-wal"]
+
+    def found() -> list[str]:
+        return [f for f in glob.glob(database + "*") if marker.encode() in open(f, "rb").read()]
+
+    assert found(), "the marker was never written: the test shows nothing"
+    subprocess.run(
+        [sys.executable, "-m", "console.manage", "delete_conversation", sender, "--by", "test"],
+        cwd=ROOT, check=True, capture_output=True, env={**console_stack.env, "DJANGO_SETTINGS_MODULE": "console.settings"},
+    )
+    assert found() == [], files
