@@ -206,7 +206,7 @@ def table(rows: list[Row]) -> str:
 def default_configuration(epochs: Optional[int]) -> tuple[Path, str]:
     """The model and config file of (c): Rasa's defaults, or the same with ``epochs`` instead
     of 100 for each trained component (training all 100 takes over an hour on 2 shared cores;
-    the network sizes, so the cost per message, stay the same, the accuracy drops)."""
+    the network sizes, so the cost per message, stay the same; the accuracy differs)."""
     if not epochs:
         return DEFAULT_MODEL, DEFAULT_CONFIG
     text = (ROOT / DEFAULT_CONFIG).read_text(encoding="utf-8")
