@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import random
@@ -499,16 +500,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         if not env.get("LINE_CHANNEL_SECRET"):
             parser.error("--channel line needs LINE_CHANNEL_SECRET (the value the server runs with)")
         line = LinePlatform(env["LINE_CHANNEL_SECRET"], env["LINE_CHANNEL_ACCESS_TOKEN"], args.line_api_port)
-        line.__enter__()
-        print(f"fake LINE API on {line.url}: the server must run with LINE_API_BASE_URL={line.url}")
-    try:
+    with line or contextlib.nullcontext():
+        if line:
+            print(f"fake LINE API on {line.url}: the server must run with LINE_API_BASE_URL={line.url}")
         result = asyncio.run(run_load(
             args.url, crowd, args.concurrency, timeout_s=args.timeout, think_s=args.think,
             channel=args.channel, line=line, quiet_s=args.quiet,
         ))
-    finally:
-        if line:
-            line.__exit__(None, None, None)
     print(result.summary())
     for error in result.errors[:10]:
         print("  error: " + error)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any, Optional
 
 import pytest
@@ -25,21 +26,25 @@ def line_api() -> FakeLineApi:
         yield api
 
 
+def line_overrides(db: Path, line_api: FakeLineApi, **more: str) -> dict[str, str]:
+    """A stack of its own with the LINE channel on, replying to ``line_api``."""
+    return {
+        **private_overrides(f"sqlite:///{db}"),
+        "STAFF_WEBHOOK_URL": "",
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": line_api.url,
+        **more,
+    }
+
+
 @pytest.fixture(scope="session")
 def line_stack(tmp_path_factory, line_api) -> Stack:
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     running = make_stack(
-        {
-            **private_overrides(f"sqlite:///{db}"),
-            "STAFF_WEBHOOK_URL": "",
-            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-            "LINE_API_BASE_URL": line_api.url,
-            "LINE_STAFF_TO": STAFF_GROUP,
-            "LINE_LOADING_AFTER_SECONDS": "0",
-        },
+        line_overrides(db, line_api, LINE_STAFF_TO=STAFF_GROUP, LINE_LOADING_AFTER_SECONDS="0"),
         log_dir=ARTIFACTS / "logs" / "line",
     )
     try:

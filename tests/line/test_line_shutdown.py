@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from ops.settings import MODEL_PATH
-from ops.stack import make_stack, private_overrides
-from tests.line.conftest import ACCESS_TOKEN, ARTIFACTS, CHANNEL_SECRET, LinePatient
+from ops.stack import make_stack
+from tests.line.conftest import ARTIFACTS, CHANNEL_SECRET, LinePatient, line_overrides
 from tests.support.line_webhook import LineWebhookSender, text_event
 
 pytestmark = pytest.mark.e2e
@@ -21,16 +21,7 @@ def test_sigterm_finishes_every_acknowledged_event_before_exiting(tmp_path, line
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     db = tmp_path / "tracker.db"
-    stack = make_stack(
-        {
-            **private_overrides(f"sqlite:///{db}"),
-            "STAFF_WEBHOOK_URL": "",
-            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-            "LINE_API_BASE_URL": line_api.url,
-        },
-        log_dir=ARTIFACTS / "logs" / "line-shutdown",
-    )
+    stack = make_stack(line_overrides(db, line_api), log_dir=ARTIFACTS / "logs" / "line-shutdown")
     try:
         stack.start()
         webhook = LineWebhookSender(stack.rasa_url, CHANNEL_SECRET)

@@ -16,7 +16,7 @@ import psycopg2
 import pytest
 import redis
 
-from bench.compare import fresh_database
+from bench.compare import fresh_database, line_overrides
 from bench.load import LinePlatform
 from ops.scaled import ScaledStack
 from ops.settings import MODEL_PATH
@@ -92,9 +92,7 @@ def scaled(tmp_path_factory, line_platform):
             PUBLIC_PORT=str(free_port()),
             CONSOLE_PORT=str(free_port()),
             CONSOLE_SECRET_KEY=uuid.uuid4().hex,
-            LINE_CHANNEL_SECRET=line_platform.channel_secret,
-            LINE_CHANNEL_ACCESS_TOKEN=line_platform.api.token,
-            LINE_API_BASE_URL=line_platform.url,
+            **line_overrides(line_platform),
         ),
         log_dir=ARTIFACTS / "logs" / "scaled",
         run_dir=Path(tmp_path_factory.mktemp("nginx")),
