@@ -7,17 +7,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import EMERGENCY, alert_staff, summarise
-from actions.language import choose_language
+from actions.handoff import alert_staff
 from actions.replies import (
     CONTENT,
-    LANGUAGE_RULES,
     language_of,
     latest_intent,
     send,
     send_reply,
     with_disclaimer,
 )
+from assistant.handoff import EMERGENCY
+from assistant.language import choose_language
 
 SAFETY_INTENTS = {"safety_emergency": "safety.emergency", "safety_distress": "safety.distress"}
 
@@ -51,11 +51,10 @@ class ActionReadMessage(Action):
             tracker.get_slot("language"),
             message.get("metadata"),
             intent == "chat_language",
-            LANGUAGE_RULES,
         )
         if tracker.is_paused() and intent in SAFETY_INTENTS:
             send_reply(dispatcher, SAFETY_INTENTS[intent], language, while_paused=True)
-            alert_staff(tracker, f"{intent_to_topic(intent)}_while_paused", summarise(tracker))
+            alert_staff(tracker, f"{intent_to_topic(intent)}_while_paused")
         return [SlotSet("language", language)]
 
 
@@ -82,5 +81,5 @@ class ActionAnswer(Action):
             return []
         send_reply(dispatcher, intent_to_topic(intent), language)
         if intent == "safety_emergency":
-            alert_staff(tracker, EMERGENCY, summarise(tracker))
+            alert_staff(tracker, EMERGENCY)
         return []

@@ -14,13 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import OFFICE_HOURS, language_of, last_bot_metadata, latest_intent, send_reply
-from actions.staff_notifier import HandoffAlert, notify_staff_soon
-
-USER_REQUEST = "user_request"
-DISTRESS = "distress"
-OFFER_ACCEPTED = "offer_accepted"
-EMERGENCY = "emergency"
+from actions.replies import OFFICE_HOURS, language_of, latest_intent, send_reply
+from actions.staff_notifier import notify_staff_soon
+from assistant.conversation import FALLBACK_INTENT, current_session, intent_of, last_bot_metadata, newest_first
+from assistant.handoff import DISTRESS, OFFER_ACCEPTED, USER_REQUEST, HandoffAlert, summarise
 
 # Answers that end by offering staff contact: a "yes" after one of them accepts it.
 OFFERS_STAFF = {
@@ -30,35 +27,15 @@ OFFERS_STAFF = {
     "therapy.cost",
     "chat.bot_challenge",
 }
-SUMMARY_MESSAGES = 3
-SUMMARY_CHARS = 120
 
 
-def summarise(tracker: Tracker) -> str:
-    """A few lines for staff: topics answered so far and the latest patient messages."""
-    topics: list[str] = []
-    texts: list[str] = []
-    for event in tracker.events:
-        if event.get("event") == "session_started":
-            topics, texts = [], []
-        elif event.get("event") == "bot":
-            topic = (event.get("metadata") or {}).get("topic")
-            if topic and topic not in topics:
-                topics.append(topic)
-        elif event.get("event") == "user" and event.get("text"):
-            text = " ".join(event["text"].split())
-            texts.append(text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else ""))
-    recent = " | ".join(f"“{t}”" for t in texts[-SUMMARY_MESSAGES:])
-    return f"Topics: {', '.join(topics) or '-'}. Recent messages: {recent or '-'}"
-
-
-def alert_staff(tracker: Tracker, reason: str, summary: str) -> None:
+def alert_staff(tracker: Tracker, reason: str) -> None:
     """Sends a staff alert in the background (a failure never reaches the patient)."""
     notify_staff_soon(
         HandoffAlert(
             conversation_id=tracker.sender_id,
             reason=reason,
-            summary=summary,
+            summary=summarise(tracker.events),
             language=language_of(tracker),
             channel=tracker.get_latest_input_channel(),
             created_at=time.time(),
@@ -76,10 +53,9 @@ def hand_off(
     if reply_key is None:
         opened = OFFICE_HOURS.is_open()
         reply_key = "handoff.request.in_hours" if opened else "handoff.request.out_of_hours"
-    summary = summarise(tracker)
-    handoff = {"reason": reason, "summary": summary}
+    handoff = {"reason": reason, "summary": summarise(tracker.events)}
     send_reply(dispatcher, reply_key, language_of(tracker), handoff=handoff)
-    alert_staff(tracker, reason, summary)
+    alert_staff(tracker, reason)
     return [{"event": "pause", "timestamp": None, "metadata": {"handoff": handoff}}]
 
 
@@ -100,13 +76,10 @@ class ActionHandoff(Action):
 def consecutive_misses(tracker: Tracker) -> int:
     """How many patient messages in a row, up to the latest, were not understood."""
     misses = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
+    for event in newest_first(current_session(tracker.events), "user"):
+        if intent_of(event)[0] != FALLBACK_INTENT:
             break
-        if event.get("event") == "user":
-            if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
-                break
-            misses += 1
+        misses += 1
     return misses
 
 
@@ -133,7 +106,7 @@ class ActionAffirmDeny(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        offered = last_bot_metadata(tracker).get("topic") in OFFERS_STAFF
+        offered = last_bot_metadata(tracker.events).get("topic") in OFFERS_STAFF
         affirmed = latest_intent(tracker) == "chat_affirm"
         if offered and affirmed:
             return hand_off(dispatcher, tracker, OFFER_ACCEPTED)

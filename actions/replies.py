@@ -6,20 +6,20 @@ where chat widgets and LINE show them.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content, KnowledgeEntry, Reply, load_content
-from actions.language import LANGUAGES, LanguageRules
-from actions.office_hours import OfficeHours
+from assistant.content import Content, KnowledgeEntry, Reply, load_content
+from assistant.conversation import current_session, newest_first
+from assistant.language import language_or_default
+from assistant.office_hours import OfficeHours
+from assistant.settings import settings
 
 CONTENT: Content = load_content()  # validated here: a bad file stops the action server
 OFFICE_HOURS: OfficeHours = OfficeHours.load()
-LANGUAGE_RULES: LanguageRules = LanguageRules.load()
 
 FULL, SHORT = "full", "short"
 
@@ -35,8 +35,8 @@ class Outgoing:
 def placeholder_values(language: str) -> dict[str, str]:
     """Values for the ``{placeholders}`` that content messages may use."""
     return {
-        "retention_days": os.environ.get("RETENTION_DAYS", "365"),
-        "max_chars": os.environ.get("MAX_MESSAGE_CHARS", "2000"),
+        "retention_days": str(settings().retention_days),
+        "max_chars": str(settings().max_message_chars),
         "office_hours": OFFICE_HOURS.describe(language),
         "reply_time": OFFICE_HOURS.expected_reply[language],
         "next_open": OFFICE_HOURS.describe_moment(OFFICE_HOURS.next_opening(), language),
@@ -54,10 +54,8 @@ def render(reply: Reply, language: str, **metadata: Any) -> list[Outgoing]:
 
 def disclaimer_kind(tracker: Tracker) -> str:
     """``full`` for the first medical answer of a conversation, ``short`` afterwards."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            break
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("disclaimer") == FULL:
+    for event in newest_first(current_session(tracker.events), "bot"):
+        if (event.get("metadata") or {}).get("disclaimer") == FULL:
             return SHORT
     return FULL
 
@@ -102,16 +100,7 @@ def send_reply(
 
 def language_of(tracker: Tracker) -> str:
     """The conversation's language (the slot, set on every user message)."""
-    language = tracker.get_slot("language")
-    return language if language in LANGUAGES else LANGUAGE_RULES.default
-
-
-def last_bot_metadata(tracker: Tracker) -> Mapping[str, Any]:
-    """Metadata of the latest bot message in the tracker (empty if none)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            return event.get("metadata") or {}
-    return {}
+    return language_or_default(tracker.get_slot("language"))
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -4,7 +4,8 @@ Notifiers are configured by environment variables (see the README):
 - ``STAFF_WEBHOOK_URL`` (+ optional ``STAFF_WEBHOOK_TOKEN``, sent as a Bearer token):
   a JSON POST of the alert to any URL (a chat tool, a ticket system, a relay).
 - ``LINE_STAFF_TO`` with ``LINE_CHANNEL_ACCESS_TOKEN``: a LINE push message to the
-  clinic's staff group or a staff member (see ``channels/line``).
+  clinic's staff group or a staff member (LINE Notify is gone). The bot must be a member
+  of the staff group (or a friend of the staff member) for LINE to deliver.
 
 A failing notifier never stops the handoff: the conversation is paused and its reason and
 summary are in the tracker store, where the staff console's queue finds it whatever
@@ -14,28 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
+import uuid
 from dataclasses import asdict, dataclass
 from typing import Mapping, Optional, Protocol, Sequence
 
 import aiohttp
 
+from assistant.handoff import HandoffAlert, alert_text
+from assistant.settings import settings
+from line_api.client import DEFAULT_API_BASE_URL, LineClient
+from line_api.text import MAX_TEXT, shorten
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 3.0
 ATTEMPTS = 2
-
-
-@dataclass(frozen=True)
-class HandoffAlert:
-    """What staff need to pick up a conversation."""
-
-    conversation_id: str
-    reason: str
-    summary: str
-    language: str
-    channel: Optional[str]
-    created_at: float
+ALERT_NAMESPACE = uuid.UUID("5b0e4a52-7d4a-4c39-9f0e-3d1c8a6f2b11")
 
 
 class Notifier(Protocol):
@@ -66,28 +61,49 @@ class WebhookNotifier:
                 response.raise_for_status()
 
 
-def notifiers_from_env(env: Mapping[str, str] = os.environ) -> list[Notifier]:
-    """The notifiers the environment configures (none is a valid answer)."""
+@dataclass
+class LineStaffNotifier:
+    """Pushes a handoff alert to ``to`` (a staff group id ``C...`` or user id ``U...``)."""
+
+    to: str
+    access_token: str
+    api_base_url: str = DEFAULT_API_BASE_URL
+    language: str = "th"
+    include_summary: bool = True
+    name: str = "line"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "LineStaffNotifier":
+        return cls(
+            to=env["LINE_STAFF_TO"],
+            access_token=env["LINE_CHANNEL_ACCESS_TOKEN"],
+            api_base_url=env.get("LINE_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            language=env.get("LINE_STAFF_LANGUAGE") or "th",
+            include_summary=(env.get("LINE_STAFF_ALERT_SUMMARY") or "true").lower() != "false",
+        )
+
+    def text(self, alert: HandoffAlert) -> str:
+        """The alert as staff read it, within LINE's text limit."""
+        return shorten(alert_text(alert, self.language, self.include_summary), MAX_TEXT)
+
+    async def send(self, alert: HandoffAlert) -> None:
+        # One retry key per alert: the notifier's own retry cannot deliver it twice.
+        retry_key = str(uuid.uuid5(ALERT_NAMESPACE, f"{alert.conversation_id}:{alert.created_at}"))
+        async with LineClient(self.access_token, self.api_base_url) as client:
+            await client.push(self.to, [{"type": "text", "text": self.text(alert)}], retry_key)
+
+
+def notifiers_from_env(env: Optional[Mapping[str, str]] = None) -> list[Notifier]:
+    """The notifiers the settings (default: this process's) configure; none is a valid answer."""
+    env = settings().env if env is None else env
     notifiers: list[Notifier] = []
     if env.get("STAFF_WEBHOOK_URL"):
         notifiers.append(
             WebhookNotifier(env["STAFF_WEBHOOK_URL"], env.get("STAFF_WEBHOOK_TOKEN"))
         )
-    line_notifier = _line_notifier_from_env(env)
-    if line_notifier:
-        notifiers.append(line_notifier)
+    if env.get("LINE_STAFF_TO") and env.get("LINE_CHANNEL_ACCESS_TOKEN"):
+        notifiers.append(LineStaffNotifier.from_env(env))
     return notifiers
-
-
-def _line_notifier_from_env(env: Mapping[str, str]) -> Optional[Notifier]:
-    if not (env.get("LINE_STAFF_TO") and env.get("LINE_CHANNEL_ACCESS_TOKEN")):
-        return None
-    try:
-        from channels.line.staff_alert import LineStaffNotifier
-    except ImportError:  # the LINE channel package is optional
-        logger.warning("LINE_STAFF_TO is set but the LINE channel package is missing.")
-        return None
-    return LineStaffNotifier.from_env(env)
 
 
 async def _send_with_retry(notifier: Notifier, alert: HandoffAlert) -> bool:

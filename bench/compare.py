@@ -37,7 +37,7 @@ from bench.load import CHANNELS, LinePlatform, LoadResult, check_consistency, ru
 from bench.patients import QUESTIONS, patients
 from ops.nlu_eval import evaluate
 from ops.scaled import ScaledStack, ensure_database
-from ops.settings import MODEL_PATH, ROOT, VAR_DIR
+from assistant.paths import MODEL_PATH, ROOT, VAR_DIR
 from ops.stack import Service, Stack, free_port, make_stack, private_overrides
 from ops.train import train
 
@@ -136,10 +136,20 @@ def embedded_overrides(tmp: Path, model: Path) -> dict[str, str]:
     return {**private_overrides(f"sqlite:///{tmp / (model.stem + '-tracker.db')}"), "RASA_MODEL": str(model)}
 
 
+def stock_endpoints(tmp: Path) -> str:
+    """``endpoints.yml`` with Rasa's own ``type: SQL`` store instead of ours."""
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    stock = tmp / "endpoints.stock.yml"
+    stock.write_text(text.replace("type: rasa_extensions.sql_tracker_store.TunedSQLTrackerStore", "type: SQL"))
+    return str(stock)
+
+
 def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.Namespace,
                  channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
     row = Row(name, accuracy={r.language: r.accuracy for r in evaluate(model, "heldout")})
     overrides = {**embedded_overrides(tmp, model), **line_overrides(line)}
+    if module == "rasa":  # stock Rasa: Rasa's own SQL tracker store too
+        overrides["RASA_ENDPOINTS"] = stock_endpoints(tmp)
     stack: Stack = make_stack(overrides, log_dir=tmp / f"logs-{model.stem}")
     try:
         row.ready_s = stack.start_services(
@@ -249,7 +259,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     line = LinePlatform(uuid.uuid4().hex, uuid.uuid4().hex) if "line" in channels else None
     with tempfile.TemporaryDirectory() as directory, line or contextlib.nullcontext():
         tmp = Path(directory)
-        ours = run_embedded("(a) embedded, ours", MODEL_PATH, "ops.rasa_server", tmp, args, channels, line)
+        ours = run_embedded("(a) embedded, ours", MODEL_PATH, "rasa_extensions", tmp, args, channels, line)
         rows.append(ours)
         rows.append(run_scaled(ours.accuracy, tmp, args, channels, line))
         if not args.skip_default:

@@ -51,10 +51,13 @@ import aiohttp
 import socketio
 import sqlalchemy
 
+from assistant.language import LANGUAGES
+from assistant.settings import environment
+from assistant.texts import ChannelTexts
 from bench.patients import Patient, patients
-from channels.line.signature import sign
-from tests.support.fake_line_api import Call, FakeLineApi
-from tests.support.line_webhook import body_of, text_event
+from harness.fake_line_api import Call, FakeLineApi
+from harness.line_webhook import body_of, text_event
+from line_api.signature import sign
 
 CHANNELS = ("rest", "socketio", "line")
 
@@ -111,10 +114,8 @@ def percentile(values: Iterable[float], share: float) -> float:
 @lru_cache(maxsize=1)
 def apologies() -> frozenset[str]:
     """The "cannot answer right now" texts: a reply made of one of them is a failure."""
-    from channels.texts import ChannelTexts
-
     texts = ChannelTexts()
-    return frozenset("\n\n".join(texts.texts("service.unavailable", lang)) for lang in ("th", "en"))
+    return frozenset(texts.text("service.unavailable", lang) for lang in LANGUAGES)
 
 
 def answer_problem(texts: list[str]) -> Optional[str]:
@@ -477,8 +478,6 @@ def _check_conversation(sender: str, messages: list[str], events: list[tuple[str
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    from ops.settings import environment
-
     env = environment()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005")

@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from nlu_components.thai_english_segmenter import ThaiEnglishSegmenter, read_word_list
 from ops.nlu_eval import SETS, load_examples
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 LANGUAGES = ("en", "th")
 

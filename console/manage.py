@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ops.settings import ensure_secret
+from assistant.settings import ensure_secret
 
 
 def main(argv: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ops.settings import ensure_secret, environment
+from assistant.settings import ensure_secret, environment
 
 
 def main() -> None:

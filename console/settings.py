@@ -1,7 +1,7 @@
 """Django settings of the staff console, read from the project's one configuration.
 
-Values come from ``ops.settings.environment()``: the process environment, then the
-untracked ``.env``, then the defaults in ``ops/settings.py``. ``CONSOLE_PRODUCTION=true``
+Values come from ``assistant.settings``: the process environment, then the untracked
+``.env``, then the defaults in ``assistant/settings.py``. ``CONSOLE_PRODUCTION=true``
 switches on HTTPS-only cookies, HSTS and the SSL redirect (see the README).
 """
 from __future__ import annotations
@@ -12,14 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from console.database_url import database_from_url
-from ops.settings import environment
+from assistant.settings import Settings
 
-ENV = environment()
+SETTINGS = Settings.load()
+ENV = SETTINGS.env
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def _flag(name: str) -> bool:
-    return ENV.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 SECRET_KEY = ENV.get("CONSOLE_SECRET_KEY", "")
@@ -28,10 +25,10 @@ if not SECRET_KEY:
         "CONSOLE_SECRET_KEY is not set: `make run` or `python -m console.manage` generates one into .env."
     )
 
-PRODUCTION = _flag("CONSOLE_PRODUCTION")
-DEBUG = _flag("CONSOLE_DEBUG") and not PRODUCTION
-ALLOWED_HOSTS = ENV["CONSOLE_ALLOWED_HOSTS"].split()
-CSRF_TRUSTED_ORIGINS = ENV["CONSOLE_CSRF_TRUSTED_ORIGINS"].split()
+PRODUCTION = SETTINGS.console_production
+DEBUG = SETTINGS.console_debug and not PRODUCTION
+ALLOWED_HOSTS = SETTINGS.words("CONSOLE_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = SETTINGS.words("CONSOLE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,10 +118,10 @@ STATIC_URL = "static/"
 # What the console needs from the rest of the project.
 RASA_URL = ENV["CONSOLE_RASA_URL"].rstrip("/")
 RASA_API_TOKEN = ENV.get("RASA_API_TOKEN", "")
-LOGIN_FAILURES = int(ENV["CONSOLE_LOGIN_FAILURES"])
-LOGIN_WINDOW_SECONDS = int(ENV["CONSOLE_LOGIN_WINDOW_SECONDS"])
-QUEUE_REFRESH_SECONDS = int(ENV["CONSOLE_QUEUE_REFRESH_SECONDS"])
-RETENTION_DAYS = int(ENV["RETENTION_DAYS"])
+LOGIN_FAILURES = SETTINGS.integer("CONSOLE_LOGIN_FAILURES")
+LOGIN_WINDOW_SECONDS = SETTINGS.integer("CONSOLE_LOGIN_WINDOW_SECONDS")
+QUEUE_REFRESH_SECONDS = SETTINGS.integer("CONSOLE_QUEUE_REFRESH_SECONDS")
+RETENTION_DAYS = SETTINGS.retention_days
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ops.settings import ROOT, VAR_DIR
+from assistant.paths import ROOT, VAR_DIR
 
 CREDENTIALS = ROOT / "credentials.yml"
 LINE_SECTION = ROOT / "channels" / "line" / "credentials.yml"

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.settings import MODEL_PATH, ROOT
+from assistant.paths import MODEL_PATH, ROOT
 
 # The held-out sets measure; the dev sets (which also hold nlu_fallback examples) tune.
 SETS = {

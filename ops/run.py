@@ -8,7 +8,8 @@ import signal
 import sys
 import time
 
-from ops.settings import VAR_DIR, ensure_api_token, ensure_secret
+from assistant.paths import VAR_DIR
+from assistant.settings import ensure_api_token, ensure_secret
 from ops.stack import make_stack
 from ops.train import train
 

@@ -19,7 +19,8 @@ import psycopg2
 from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
-from ops.settings import ROOT, VAR_DIR, ensure_api_token, environment
+from assistant.paths import ROOT, VAR_DIR
+from assistant.settings import ensure_api_token, environment
 from ops.stack import Service, Stack, make_stack
 from ops.train import train
 

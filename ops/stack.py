@@ -19,7 +19,8 @@ from typing import IO, Mapping, Optional, Sequence
 import requests
 
 from ops.config_files import credentials_file, endpoints_file
-from ops.settings import MODEL_PATH, ROOT, VAR_DIR, environment
+from assistant.paths import MODEL_PATH, ROOT, VAR_DIR
+from assistant.settings import environment
 
 START_TIMEOUT_SECONDS = 120.0
 
@@ -172,10 +173,10 @@ class Stack:
         }
         return [catalogue[name] for name in which]
 
-    def rasa_service(self, name: str, port: str, module: str = "ops.rasa_server") -> Service:
+    def rasa_service(self, name: str, port: str, module: str = "rasa_extensions") -> Service:
         """A ``rasa run`` process on ``port`` (several of them at scale).
 
-        ``module`` is ``ops.rasa_server`` (Rasa with our fixes, see there) or ``rasa`` (stock).
+        ``module`` is ``rasa_extensions`` (Rasa with our changes, see there) or ``rasa`` (stock).
         """
         return Service(
             name,

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from ops.settings import MODEL_PATH, ROOT, environment
+from assistant.paths import MODEL_PATH, ROOT
+from assistant.settings import environment
 
 INPUTS = (
     "config.yml",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import chromium
+from harness.browser import chromium
 
 
 @pytest.fixture(scope="module")

@@ -38,18 +38,18 @@ from rasa.core.channels.channel import (
     UserMessage,
 )
 
-from channels.texts import ChannelTexts
-from channels.line import signature
-from channels.line.client import DEFAULT_API_BASE_URL, LineApiError, LineClient
+from assistant.language import LANGUAGES
+from assistant.texts import ChannelTexts
 from channels.line.messages import text_messages, to_line_batches
 from channels.line.webhook import LineEvent, WebhookError, parse_webhook
+from line_api import signature
+from line_api.client import DEFAULT_API_BASE_URL, LineApiError, LineClient
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "line"
 GREETING_PAYLOAD = "/chat_greet"
 NOT_TEXT = {"sticker", "image", "video", "audio", "file", "location"}
-LANGUAGES = ("th", "en")
 REMEMBERED_EVENTS = 10_000  # webhookEventIds kept to recognise redeliveries
 REMEMBERED_PROFILES = 10_000
 LOADING_AFTER_SECONDS = 0.5

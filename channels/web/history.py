@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.web.metadata import widget_metadata
+from assistant.conversation import bot_metadata, widget_metadata
 
 MAX_HISTORY_MESSAGES = 200
 
@@ -32,17 +31,18 @@ def conversation_history(tracker: Optional[DialogueStateTracker], limit: int = M
         return {"messages": [], "handed_off": False}
     messages: List[Dict[str, Any]] = []
     buttons: List[Dict[str, Any]] = []
-    for event in tracker.events:
-        if isinstance(event, UserUttered) and event.text is not None:
+    for event in (event.as_dict() for event in tracker.events):
+        if event.get("event") == "user" and event.get("text") is not None:
+            text = event["text"]
             titles = {b.get("payload"): b.get("title") for b in buttons if isinstance(b, dict)}
-            messages.append({"from": "user", "text": titles.get(event.text) or event.text, "metadata": {}})
+            messages.append({"from": "user", "text": titles.get(text) or text, "metadata": {}})
             buttons = []
-        elif isinstance(event, BotUttered) and event.text:
-            metadata = widget_metadata({**(event.data or {}), **(event.metadata or {})})
+        elif event.get("event") == "bot" and event.get("text"):
+            metadata = widget_metadata(bot_metadata(event))
             sender = "staff" if metadata.get("staff") else "bot"
-            for part in bot_parts(event.text):
+            for part in bot_parts(event["text"]):
                 messages.append({"from": sender, "text": part, "metadata": metadata})
-            buttons = (event.data or {}).get("buttons") or []
+            buttons = (event.get("data") or {}).get("buttons") or []
     if messages and messages[-1]["from"] != "user" and buttons:
         messages[-1]["quick_replies"] = [
             {"title": b["title"], "payload": b["payload"]}

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -45,9 +44,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from assistant.conversation import widget_metadata
+from assistant.language import LANGUAGES
+from assistant.settings import Settings
 from channels.web.history import conversation_history
-from channels.web.metadata import widget_metadata
-from channels.web.notices import LANGUAGES, Notice, Notices, notice_language
+from channels.web.notices import Notice, Notices
 
 logger = logging.getLogger(__name__)
 
@@ -147,16 +148,17 @@ class WebSocketIOInput(SocketIOInput):
             credentials.get("jwt_method", "HS256"),
             credentials.get("metadata_key", "metadata"),
         )
-        channel.origins = allowed_origins(os.environ.get("CORS_ORIGINS", ""))
-        channel.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+        settings = Settings.load()
+        channel.origins = allowed_origins(settings.env["CORS_ORIGINS"])
+        channel.max_chars = settings.max_message_chars
         channel.max_frame_bytes = int(credentials.get("max_frame_bytes", DEFAULT_MAX_FRAME_BYTES))
-        channel.redis_url = os.environ.get("SOCKETIO_REDIS_URL", "")
+        channel.redis_url = settings.env["SOCKETIO_REDIS_URL"]
         return channel
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.origins: Optional[List[str]] = []  # same-origin only until configured
-        self.max_chars = 2000
+        self.max_chars = Settings.load().max_message_chars
         self.max_frame_bytes = DEFAULT_MAX_FRAME_BYTES
         self.notices: Optional[Notices] = None
         self.redis_url = ""  # empty: rooms live in this process only
@@ -261,7 +263,7 @@ class WebSocketIOInput(SocketIOInput):
 
     def _notice(self, key: str, text: str, hint: Optional[str]) -> Notice:
         assert self.notices is not None
-        return self.notices.get(key, notice_language(text[:500], hint, self.notices.default_language))
+        return self.notices.get(key, text, hint)
 
 
 def page_language(metadata: Any) -> Optional[str]:

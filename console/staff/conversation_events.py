@@ -1,10 +1,8 @@
 """What a conversation's Rasa events mean to staff: pure functions, no database.
 
-Event shapes are the contract in docs/design.md: ``user`` events carry ``parse_data``
-(intent, confidence, ``safety_net``) and ``input_channel``; a ``slot`` event ``language``
-follows each user message; ``bot`` events carry ``metadata`` (``topic``, ``language``,
-``disclaimer``, ``staff``, ``handoff``); a handoff is a ``pause`` event with
-``metadata.handoff = {reason, summary}`` and ends with ``resume``.
+The event shapes and the helpers that read them are the contract in
+``assistant/conversation.py`` (``docs/design.md``); this module turns a conversation into
+what the console's list, queue, charts and transcript show.
 """
 from __future__ import annotations
 
@@ -13,9 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 from zoneinfo import ZoneInfo
 
-SAFETY_TOPICS = ("safety.emergency", "safety.distress")
-FALLBACK_INTENT = "nlu_fallback"
-STAFF_REPLY_TOPIC = "handoff.staff_reply"
+from assistant.conversation import (
+    FALLBACK_INTENT,
+    SAFETY_TOPICS,
+    STAFF_REPLY_TOPIC,
+    bot_metadata,
+    handoff_of,
+    intent_of,
+    safety_net_of,
+)
+
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
 
 
@@ -23,26 +28,8 @@ def when(timestamp: Optional[float]) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp or 0, tz=dt.timezone.utc)
 
 
-def bot_metadata(event: Mapping[str, Any]) -> dict[str, Any]:
-    """A bot event's metadata, flat (actions' metadata may arrive nested in ``metadata``)."""
-    metadata = dict(event.get("metadata") or {})
-    nested = metadata.pop("metadata", None)
-    if isinstance(nested, dict):
-        metadata = {**nested, **metadata}
-    return metadata
-
-
-def intent_of(event: Mapping[str, Any]) -> tuple[str, Optional[float]]:
-    intent = (event.get("parse_data") or {}).get("intent") or {}
-    return intent.get("name") or "", intent.get("confidence")
-
-
 def is_safety_user(event: Mapping[str, Any]) -> bool:
-    return bool((event.get("parse_data") or {}).get("safety_net"))
-
-
-def handoff_of(event: Mapping[str, Any]) -> dict[str, Any]:
-    return ((event.get("metadata") or {}).get("handoff")) or {}
+    return bool(safety_net_of(event))
 
 
 @dataclass
@@ -191,7 +178,7 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
         event_id = int(event.get("_id") or 0)
         if kind == "user":
             intent, confidence = intent_of(event)
-            safety_net = (event.get("parse_data") or {}).get("safety_net") or {}
+            safety_net = safety_net_of(event)
             last_user = TranscriptLine(
                 event_id, "user", stamp, text=event.get("text") or "", intent=intent,
                 confidence=confidence, safety=safety_net.get("kind") or "",

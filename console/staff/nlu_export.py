@@ -8,7 +8,7 @@ import yaml
 
 from console.staff.masking import shown
 from console.staff.models import Flag, TrackerEvent
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 CHUNK = 500
 

@@ -11,11 +11,10 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from actions.language import LanguageRules, script_language
-from console.staff.conversation_events import STAFF_REPLY_TOPIC
+from assistant.conversation import STAFF_REPLY_TOPIC
+from assistant.language import message_language
 
 TIMEOUT_SECONDS = 30
-_RULES = LanguageRules.load()
 
 
 class RasaUnavailable(Exception):
@@ -37,7 +36,7 @@ def _post_events(sender_id: str, events: list[dict[str, Any]], output_channel: s
 
 def reply_language(text: str, fallback: str) -> str:
     """``th``/``en`` from the reply's script (the conversation's language without letters)."""
-    return script_language(text, _RULES) or fallback or _RULES.default
+    return message_language(text, fallback)
 
 
 def send_staff_reply(sender_id: str, text: str, channel: str, staff_user: str, language: str) -> None:

@@ -66,7 +66,7 @@ def console_stack(tmp_path_factory):
     """Action server, Rasa (temporary SQLite tracker store) and the console on free ports."""
     import uuid
 
-    from ops.settings import MODEL_PATH, ROOT
+    from assistant.paths import MODEL_PATH, ROOT
     from ops.stack import free_port, make_stack, private_overrides
     from tests.console.staff_session import create_staff_user
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from ops.settings import ROOT
-from tests.support.assistant_client import AssistantClient, topics
+from assistant.paths import ROOT
+from harness.assistant_client import AssistantClient, topics
 
 STAFF_PASSWORD = "nurse-Passphrase-2026"
 THAI_REPLY = "สวัสดีค่ะ ดิฉันเป็นพยาบาลของคลินิก ยินดีตอบคำถามค่ะ"

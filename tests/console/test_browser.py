@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
-from ops.settings import ROOT
+from assistant.paths import ROOT
 from tests.console.staff_session import STAFF_PASSWORD
-from tests.support.assistant_client import AssistantClient
+from harness.assistant_client import AssistantClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 SCREENSHOTS = ROOT / "test-artifacts" / "console"

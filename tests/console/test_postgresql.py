@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from ops.settings import ROOT
+from assistant.paths import ROOT
 from tests.console.settings import PG_URL
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.console.staff_session import STAFF_PASSWORD, THAI_REPLY, StaffSession, conversation_pk, handoff_round_trip
-from tests.support.assistant_client import AssistantClient, wait_until
+from harness.assistant_client import AssistantClient, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -90,7 +90,7 @@ def test_a_deleted_conversation_leaves_no_trace_in_the_sqlite_files(console_stac
 
     import requests
 
-    from ops.settings import ROOT
+    from assistant.paths import ROOT
 
     marker = "deleteme" + uuid.uuid4().hex[:12]
     sender = f"pdpa-{uuid.uuid4().hex[:8]}"

@@ -5,10 +5,10 @@ import uuid
 
 import pytest
 
-from ops.settings import MODEL_PATH, ROOT
+from assistant.paths import MODEL_PATH, ROOT
 from ops.stack import Stack, make_stack, private_overrides
-from tests.support.assistant_client import AssistantClient
-from tests.support.webhook_receiver import WebhookReceiver
+from harness.assistant_client import AssistantClient
+from harness.webhook_receiver import WebhookReceiver
 
 ARTIFACTS = ROOT / "test-artifacts"
 

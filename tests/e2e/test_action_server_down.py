@@ -8,7 +8,7 @@ import requests
 
 from ops.stack import Stack, make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
-from tests.support.assistant_client import AssistantClient, topics
+from harness.assistant_client import AssistantClient, topics
 
 pytestmark = pytest.mark.e2e
 

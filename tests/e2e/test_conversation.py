@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.assistant_client import topics, wait_until
+from harness.assistant_client import topics, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -8,11 +8,11 @@ from typing import Any, Optional
 import pytest
 import requests
 
-from ops.settings import MODEL_PATH, ROOT
+from assistant.paths import MODEL_PATH, ROOT
 from ops.stack import Stack, make_stack, private_overrides
-from tests.support.assistant_client import AssistantClient
-from tests.support.fake_line_api import Call, FakeLineApi
-from tests.support.line_webhook import LineWebhookSender, text_event, user_id
+from harness.assistant_client import AssistantClient
+from harness.fake_line_api import Call, FakeLineApi
+from harness.line_webhook import LineWebhookSender, text_event, user_id
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHANNEL_SECRET = "test-channel-secret-" + uuid.uuid4().hex

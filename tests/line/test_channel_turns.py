@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from actions.content import load_content
+from assistant.content import load_content
 from channels.line.channel import LineInput
 from channels.line.webhook import LineEvent
-from tests.support.fake_line_api import FakeLineApi
-from tests.support.line_webhook import text_event, user_id
+from harness.fake_line_api import FakeLineApi
+from harness.line_webhook import text_event, user_id
 
 TOKEN = "turn-test-token"
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from channels.line.client import LineApiError, LineClient
-from tests.support.fake_line_api import FakeLineApi
+from line_api.client import LineApiError, LineClient
+from harness.fake_line_api import FakeLineApi
 
 TOKEN = "client-test-token"
 HELLO = [{"type": "text", "text": "สวัสดีค่ะ"}]

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from actions.content import load_content
+from assistant.content import load_content
 from tests.line.conftest import STAFF_GROUP
-from tests.support.assistant_client import topics, wait_until
-from tests.support.line_webhook import (
+from harness.assistant_client import topics, wait_until
+from harness.line_webhook import (
     body_of,
     follow_event,
     group_source,
@@ -175,7 +175,7 @@ def test_malformed_or_foreign_body_is_400(webhook, body):
 
 def test_forged_requests_are_rejected_without_processing(webhook, patient, assistant, line_api):
     body = body_of(text_event(patient.user, "hello"))
-    from channels.line.signature import sign
+    from line_api.signature import sign
 
     assert webhook.post(body, signature=None).status_code == 401
     assert webhook.post(body, signature="bm90IGEgc2lnbmF0dXJl").status_code == 403

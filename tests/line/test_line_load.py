@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from bench.load import percentile
-from ops.settings import ROOT
-from tests.support.line_webhook import text_event
+from assistant.paths import ROOT
+from harness.line_webhook import text_event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

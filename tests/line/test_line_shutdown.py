@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from ops.settings import MODEL_PATH
+from assistant.paths import MODEL_PATH
 from ops.stack import make_stack
 from tests.line.conftest import ARTIFACTS, CHANNEL_SECRET, LinePatient, line_overrides
-from tests.support.line_webhook import LineWebhookSender, text_event
+from harness.line_webhook import LineWebhookSender, text_event
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from channels.line.messages import (
     split_text,
     to_line_batches,
 )
-from tests.support.fake_line_api import message_problems
+from harness.fake_line_api import message_problems
 
 
 def texts_of(batches):

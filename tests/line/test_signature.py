@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from channels.line.signature import is_valid, sign
-from tests.support.line_webhook import body_of, text_event, user_id
+from line_api.signature import is_valid, sign
+from harness.line_webhook import body_of, text_event, user_id
 
 SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
 BODY = body_of(text_event(user_id(), "สวัสดีค่ะ 👋"))

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from actions.staff_notifier import HandoffAlert, notifiers_from_env, notify_staff
-from channels.line.staff_alert import LineStaffNotifier
-from tests.support.fake_line_api import FakeLineApi
+from actions.staff_notifier import LineStaffNotifier, notifiers_from_env, notify_staff
+from assistant.handoff import HandoffAlert
+from harness.fake_line_api import FakeLineApi
 
 TOKEN = "staff-alert-token"
 GROUP = "C" + "4" * 32

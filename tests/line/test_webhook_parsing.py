@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from channels.line.webhook import WebhookError, parse_webhook
-from tests.support.line_webhook import (
+from harness.line_webhook import (
     body_of, follow_event, group_source, media_event, postback_event, text_event, unfollow_event, user_id,
 )
 

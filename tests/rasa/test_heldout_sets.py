@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from ops.nlu_eval import HELDOUT, load_examples
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 DOMAIN_INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
 # A held-out example at least this similar to a training example is a copy, not a test.

@@ -5,7 +5,8 @@ import sys
 import pytest
 
 from ops.nlu_eval import THRESHOLD, evaluate, report
-from ops.settings import MODEL_PATH, ROOT, environment
+from assistant.paths import MODEL_PATH, ROOT
+from assistant.settings import environment
 
 
 def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:

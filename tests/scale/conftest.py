@@ -19,7 +19,7 @@ import redis
 from bench.compare import fresh_database, line_overrides
 from bench.load import LinePlatform
 from ops.scaled import ScaledStack
-from ops.settings import MODEL_PATH
+from assistant.paths import MODEL_PATH
 from ops.stack import free_port, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 

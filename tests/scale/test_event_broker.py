@@ -10,10 +10,10 @@ import uuid
 import aio_pika
 import pytest
 
-from ops.settings import MODEL_PATH
+from assistant.paths import MODEL_PATH
 from ops.stack import make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
-from tests.support.assistant_client import AssistantClient
+from harness.assistant_client import AssistantClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.console.staff_session import STAFF_PASSWORD, StaffSession, create_staff_user, handoff_round_trip
-from tests.support.assistant_client import AssistantClient
+from harness.assistant_client import AssistantClient
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as handoff_module
 from actions.answers import ActionAnswer, ActionReadMessage
-from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses, summarise
+from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses
+from assistant.handoff import summarise
 from actions.replies import CONTENT, OFFICE_HOURS
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -214,6 +215,6 @@ def test_no_after_an_offer_declines_and_yes_without_offer_acknowledges(alerts):
 
 def test_summary_is_short_and_recent():
     events = [user(f"message number {i} " + "x" * 300, "therapy_cost") for i in range(6)]
-    summary = summarise(tracker(events))
+    summary = summarise(tracker(events).events)
     assert "message number 5" in summary and "message number 2" not in summary
     assert len(summary) < 600

@@ -2,7 +2,7 @@
 honest sentences that deny them are allowed."""
 import pytest
 
-from actions.claims import compile_rules, find_forbidden_claims
+from assistant.claims import compile_rules, find_forbidden_claims
 
 MARKETING = {
     "en": [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.content import (
+from assistant.content import (
     CONTENT_DIR,
     ContentError,
     KnowledgeEntry,
@@ -172,7 +172,7 @@ def test_content_is_read_only(content):
 def test_content_dir_can_be_overridden_by_the_environment(tmp_path):
     env = {**os.environ, "CONTENT_DIR": str(tmp_path), "RASA_TELEMETRY_ENABLED": "false"}
     printed = subprocess.run(
-        [sys.executable, "-c", "from actions.content import CONTENT_DIR; print(CONTENT_DIR)"],
+        [sys.executable, "-c", "from assistant.content import CONTENT_DIR; print(CONTENT_DIR)"],
         env=env, capture_output=True, text=True, check=True, cwd=CONTENT_DIR.parent,
     ).stdout.strip()
     assert printed == str(tmp_path)
@@ -257,7 +257,7 @@ def test_thai_text_in_the_english_field(root):
 
 def test_english_text_in_the_thai_field(root):
     change(root / "messages.yml", ["chat.thanks", "th", 0], "You're welcome ค่ะ")
-    assert_reported(root, "messages.yml", "chat.thanks.th[0]", "not mostly Thai")
+    assert_reported(root, "messages.yml", "chat.thanks.th[0]", "not Thai by the language rule")
 
 
 def test_other_polite_voice(root):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from ops.config_files import endpoints_file
-from ops.settings import environment
+from assistant.settings import environment
 
 
 def test_without_a_broker_url_the_plain_endpoints_file():

@@ -1,7 +1,7 @@
 """The language slot's logic: script, no-letter messages, hints, switch requests."""
 import pytest
 
-from actions.language import LanguageRules, choose_language, requested_language, script_language
+from assistant.language import LanguageRules, choose_language, requested_language, script_language
 
 RULES = LanguageRules.load()
 

@@ -12,7 +12,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.red_flag_override import SAFETY_NET_KEY, RedFlagOverride
 from nlu_components.thai_english_tokenizer import ThaiEnglishTokenizer
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 
 @pytest.fixture

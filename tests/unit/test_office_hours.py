@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from actions.office_hours import OfficeHours
+from assistant.office_hours import OfficeHours
 
 BKK = ZoneInfo("Asia/Bangkok")
 HOURS = OfficeHours.load()

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from nlu_components.red_flags import DISTRESS, EMERGENCY, RedFlagMatcher, normalise
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 CASES = yaml.safe_load((Path(__file__).with_name("red_flag_cases.yml")).read_text(encoding="utf-8"))
 MATCHER = RedFlagMatcher.from_file(ROOT / "content" / "red_flags.yml")

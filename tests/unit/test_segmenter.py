@@ -2,7 +2,7 @@
 import pytest
 
 from nlu_components.thai_english_segmenter import ThaiEnglishSegmenter, read_word_list
-from ops.settings import ROOT
+from assistant.paths import ROOT
 
 DOMAIN_WORDS = read_word_list(str(ROOT / "content" / "thai_domain_words.txt"))
 SEGMENTER = ThaiEnglishSegmenter(DOMAIN_WORDS)

@@ -1,4 +1,4 @@
-"""The tuned SQL tracker store (ops/sql_tracker_store.py) stores what Rasa's stores, with less work.
+"""The tuned SQL tracker store (rasa_extensions/sql_tracker_store.py) stores what Rasa's stores, with less work.
 
 Real SQLite files; a second store on the same file stands in for a second Rasa instance.
 """
@@ -11,7 +11,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from ops.sql_tracker_store import TunedSQLTrackerStore, stored_events
+from rasa_extensions.sql_tracker_store import TunedSQLTrackerStore, stored_events
 
 DOMAIN = Domain.from_yaml(
     """
@@ -130,14 +130,18 @@ def test_sqlite_runs_on_a_write_ahead_log_with_one_reused_connection(path):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
-def test_rasa_builds_the_tuned_store_from_an_endpoints_file_once_installed(path, monkeypatch):
+def test_rasa_builds_the_tuned_store_from_the_projects_endpoints_file(path, monkeypatch):
+    """``endpoints.yml`` names the store by module path; Rasa builds it with the same settings."""
     import rasa.core.tracker_store
-    from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.endpoints import read_endpoint_config
 
-    from ops import sql_tracker_store
+    from assistant.paths import ROOT
+    from assistant.settings import environment
 
-    monkeypatch.setattr(rasa.core.tracker_store, "SQLTrackerStore", SQLTrackerStore)
-    sql_tracker_store.install()
-    config = EndpointConfig(type="SQL", dialect="sqlite", db=str(path))
+    for name, value in environment({"TRACKER_STORE_URL": f"sqlite:///{path}"}).items():
+        monkeypatch.setenv(name, value)
+    config = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
+    assert config.type == "rasa_extensions.sql_tracker_store.TunedSQLTrackerStore"
     store = rasa.core.tracker_store.TrackerStore.create(config, DOMAIN)
-    assert isinstance(store, TunedSQLTrackerStore)
+    assert type(store) is TunedSQLTrackerStore
+    assert store.engine.url.database == str(path)

@@ -2,9 +2,10 @@
 import asyncio
 import logging
 
-from actions.staff_notifier import HandoffAlert, WebhookNotifier, notifiers_from_env, notify_staff
+from actions.staff_notifier import WebhookNotifier, notifiers_from_env, notify_staff
+from assistant.handoff import HandoffAlert
 from ops.stack import free_port
-from tests.support.webhook_receiver import WebhookReceiver
+from harness.webhook_receiver import WebhookReceiver
 
 ALERT = HandoffAlert("user-1", "user_request", "Topics: therapy.cost", "th", "rest", 1.0)
 

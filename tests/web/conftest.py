@@ -11,10 +11,10 @@ from typing import Callable, Iterator
 
 import pytest
 
-from ops.settings import MODEL_PATH, ROOT
+from assistant.paths import MODEL_PATH, ROOT
 from ops.stack import Stack, free_port, make_stack, private_overrides
-from tests.support.assistant_client import AssistantClient
-from tests.support.webhook_receiver import WebhookReceiver
+from harness.assistant_client import AssistantClient
+from harness.webhook_receiver import WebhookReceiver
 from tests.web.chat_page import ChatPage
 
 ARTIFACTS = ROOT / "test-artifacts"

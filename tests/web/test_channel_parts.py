@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from channels.web.notices import Notices, notice_language
-from channels.web.metadata import widget_metadata
+from assistant.conversation import widget_metadata
+from assistant.language import message_language
+from channels.web.notices import Notices
 from channels.web.socketio_channel import (
     WebSocketIOInput,
     WebSocketIOOutput,
@@ -79,19 +80,20 @@ def test_page_language(metadata, expected):
 
 
 def test_notice_language_follows_the_text_then_the_page():
-    assert notice_language("สวัสดีค่ะ", "en") == "th"
-    assert notice_language("hello there", "th") == "en"
-    assert notice_language("!!! 123", "en") == "en"
-    assert notice_language("", None) == "th"
+    assert message_language("สวัสดีค่ะ", "en") == "th"
+    assert message_language("hello there", "th") == "en"
+    assert message_language("!!! 123", "en") == "en"
+    assert message_language("", None) == "th"
+    assert Notices(max_chars=10).get("chat.too_long", "x" * 20, "th").language == "en"
 
 
 def test_notices_come_from_the_content_file_with_the_limit_filled_in():
     notices = Notices(max_chars=1234)
-    english, thai = notices.get("chat.too_long", "en"), notices.get("chat.too_long", "th")
+    english, thai = notices.get("chat.too_long", "", "en"), notices.get("chat.too_long", "", "th")
     assert "1234" in english.text and "1234" in thai.text
     assert "{" not in english.text + thai.text
     assert english.topic == thai.topic == "chat.input_error"
-    assert notices.get("chat.text_only", "en").text.startswith("Sorry")
+    assert notices.get("chat.text_only", "", "en").text.startswith("Sorry")
 
 
 def test_output_sends_metadata_and_quick_replies_on_the_last_part():

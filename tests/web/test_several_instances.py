@@ -9,9 +9,9 @@ import time
 import pytest
 import redis
 
-from ops.settings import MODEL_PATH
+from assistant.paths import MODEL_PATH
 from ops.stack import free_port, make_stack, private_overrides
-from tests.support.assistant_client import AssistantClient
+from harness.assistant_client import AssistantClient
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import ARTIFACTS, DESKTOP
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.support.assistant_client import topics, wait_until
+from harness.assistant_client import topics, wait_until
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import PHONE, screenshot
 

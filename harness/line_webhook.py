@@ -3,6 +3,7 @@ like LINE signs them, and a sender that POSTs them to a running channel.
 """
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import time
@@ -11,7 +12,8 @@ from typing import Any, Optional
 
 import requests
 
-from channels.line.signature import sign
+from assistant.settings import environment
+from line_api.signature import sign
 
 DESTINATION = "Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 _counter = itertools.count(1)
@@ -140,12 +142,8 @@ class LineWebhookSender:
 
 
 def main() -> None:
-    """``python -m tests.support.line_webhook "สเต็มเซลล์คืออะไรคะ"``: sends one signed
+    """``python -m harness.line_webhook "สเต็มเซลล์คืออะไรคะ"``: sends one signed
     text event to a running assistant (LINE_CHANNEL_SECRET from the environment/.env)."""
-    import argparse
-
-    from ops.settings import environment
-
     env = environment()
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("text")

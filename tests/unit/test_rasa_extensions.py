@@ -1,14 +1,22 @@
-"""The action-response validation fix keeps Rasa's contract: valid passes, invalid raises."""
+"""Each change in rasa_extensions/ still works, and (where stock Rasa can run beside it) is
+still needed: the validation keeps Rasa's contract, the tracker store refuses instead of
+answering a stranger, event classes and connections are reused, a wrong Rasa is refused."""
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from ops import rasa_server
+from rasa_extensions import (
+    action_response_validation,
+    action_server_connections,
+    event_class_cache,
+    tracker_store_errors,
+    version_guard,
+)
 
 
 @pytest.fixture
 def patched(monkeypatch):
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_server._validate_action_result)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", action_response_validation.validate_action_result)
     return RemoteAction("action_answer", None)
 
 
@@ -39,7 +47,7 @@ def test_the_fix_agrees_with_rasas_own_validation():
     with pytest.raises(ValidationError) as theirs:
         original._validate_action_result(bad)
     with pytest.raises(ValidationError) as ours:
-        rasa_server._validate_action_result(original, bad)
+        action_response_validation.validate_action_result(original, bad)
     assert ours.value.message == theirs.value.message
 
 
@@ -57,7 +65,7 @@ def test_a_failing_tracker_store_raises_instead_of_answering_a_stranger(monkeypa
 
     stock = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
     assert asyncio.run(stock.tracker_store.retrieve("patient")) is None  # Rasa's: a stranger
-    monkeypatch.setattr(Agent, "_create_tracker_store", staticmethod(rasa_server._tracker_store_without_fallback))
+    monkeypatch.setattr(Agent, "_create_tracker_store", staticmethod(tracker_store_errors.tracker_store_without_fallback))
     ours = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
     with pytest.raises(ConnectionError):
         asyncio.run(ours.tracker_store.retrieve("patient"))
@@ -69,15 +77,15 @@ def test_event_names_resolve_to_rasas_classes_and_unknown_names_still_fail(monke
     from rasa.shared.utils.common import all_subclasses
 
     rasas = Event.__dict__["resolve_by_type"].__func__
-    monkeypatch.setattr(rasa_server, "_rasa_resolve_event_type", rasas)
-    monkeypatch.setattr(rasa_server, "_EVENT_CLASSES", {})
+    monkeypatch.setattr(event_class_cache, "_rasa_resolve_event_type", rasas)
+    monkeypatch.setattr(event_class_cache, "_EVENT_CLASSES", {})
     for cls in all_subclasses(Event):
-        assert rasa_server._resolve_event_type(cls.type_name) is rasas(cls.type_name)
-        assert rasa_server._resolve_event_type(cls.type_name) is rasas(cls.type_name)  # remembered
-    assert rasa_server._resolve_event_type("no_such_event", UserUttered) is UserUttered
-    assert rasa_server._resolve_event_type("topic") is None
+        assert event_class_cache.resolve_event_type(cls.type_name) is rasas(cls.type_name)
+        assert event_class_cache.resolve_event_type(cls.type_name) is rasas(cls.type_name)  # remembered
+    assert event_class_cache.resolve_event_type("no_such_event", UserUttered) is UserUttered
+    assert event_class_cache.resolve_event_type("topic") is None
     with pytest.raises(ValueError, match="Unknown event name"):
-        rasa_server._resolve_event_type("no_such_event")
+        event_class_cache.resolve_event_type("no_such_event")
 
 
 def test_action_server_calls_reuse_one_connection_and_survive_a_restart(monkeypatch):
@@ -118,7 +126,7 @@ def test_action_server_calls_reuse_one_connection_and_survive_a_restart(monkeypa
     assert len(set(peers[:3])) == 3
 
     peers.clear()
-    monkeypatch.setattr(EndpointConfig, "session", rasa_server._shared_session)
+    monkeypatch.setattr(EndpointConfig, "session", action_server_connections.shared_session)
     asyncio.run(scenario(EndpointConfig(f"http://127.0.0.1:{free_port()}")))
     assert len(peers) == 4
     assert len(set(peers[:3])) == 1
@@ -177,6 +185,46 @@ def test_the_quick_check_accepts_exactly_what_rasas_schema_accepts():
     outcomes = {"valid": 0, "invalid": 0}
     for response in _responses_to_check():
         is_valid = full.is_valid(response)
-        assert rasa_server.accepted_quickly(response) == is_valid, response
+        assert action_response_validation.accepted_quickly(response) == is_valid, response
         outcomes["valid" if is_valid else "invalid"] += 1
     assert outcomes["valid"] >= 20 and outcomes["invalid"] >= 100, outcomes
+
+
+def test_the_pinned_rasa_is_the_locked_one_and_any_other_is_refused():
+    from assistant.paths import ROOT
+
+    locked = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line.startswith("rasa==")]
+    assert locked == [f"rasa=={version_guard.PINNED_RASA}"]
+    version_guard.check()  # the installed one
+    with pytest.raises(version_guard.WrongRasaVersion, match="3.6.22 is installed"):
+        version_guard.check("3.6.22")
+
+
+def test_a_wrong_rasa_stops_the_server_with_a_clear_message(monkeypatch):
+    import subprocess
+    import sys
+
+    code = (
+        "import rasa.version; rasa.version.__version__ = '3.7.0'; "
+        "import runpy, sys; sys.argv = ['rasa_extensions', '--version']; "
+        "runpy.run_module('rasa_extensions', run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Rasa 3.7.0 is installed, but rasa_extensions/ patches Rasa 3.6.21" in result.stderr
+
+
+def test_install_applies_every_change_once():
+    from rasa.core.agent import Agent
+    from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
+
+    import rasa_extensions
+
+    rasa_extensions.install()
+    run, handle = RemoteAction.run, Agent.handle_message
+    rasa_extensions.install()  # idempotent: nothing wrapped twice
+    assert RemoteAction.run is run and Agent.handle_message is handle
+    assert RemoteAction._validate_action_result is action_response_validation.validate_action_result
+    assert EndpointConfig.session is action_server_connections.shared_session
+    assert Event.resolve_by_type is event_class_cache.resolve_event_type

@@ -11,7 +11,6 @@ file it is in.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,16 +21,11 @@ from typing import Any, Iterator, Mapping, Sequence
 import jsonschema
 import yaml
 
-from actions import claims
-
-CONTENT_DIR: Path = Path(
-    os.environ.get("CONTENT_DIR") or Path(__file__).resolve().parent.parent / "content"
-)
-LANGUAGES = ("en", "th")
+from assistant import claims
+from assistant.language import LANGUAGES, script_language
+from assistant.paths import CONTENT_DIR
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
-_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # The assistant speaks in one polite voice ending with ค่ะ (docs/content.md).
 _OTHER_VOICE = "ครับ"
@@ -344,8 +338,8 @@ def _texts(
 
 def _text_problems(text: str, language: str, rules: claims.ClaimRules | None) -> Iterator[str]:
     """Problems of one text: wrong script, wrong voice, forbidden claims."""
-    if language == "th" and not _mostly_thai(text):
-        yield f"{_preview(text)!r} is in the th field but is not mostly Thai script"
+    if language == "th" and script_language(text) != "th":
+        yield f"{_preview(text)!r} is in the th field but is not Thai by the language rule"
     if language == "en" and _THAI.search(text):
         yield f"{_preview(text)!r} is in the en field but contains Thai script"
     if language == "th" and _OTHER_VOICE in text:
@@ -353,16 +347,6 @@ def _text_problems(text: str, language: str, rules: claims.ClaimRules | None) ->
     if rules is not None:
         for claim in claims.find_forbidden_claims(text, language, rules):
             yield f"forbidden claim {claim!r} in {_preview(text)!r}"
-
-
-def _mostly_thai(text: str) -> bool:
-    """Thai letters at least as many as Latin ones: Thai text may name "UC-MSC" or "FDA".
-
-    >>> _mostly_thai("UC-MSC คืออะไร"), _mostly_thai("UC-MSC therapy ค่ะ")
-    (True, False)
-    """
-    thai = len(_THAI_LETTER.findall(text))
-    return thai > 0 and thai >= len(_LATIN_LETTER.findall(text))
 
 
 def _label_problems(files: _Files, replies: Sequence[Reply], labelled: set[str]) -> Iterator[str]:

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from assistant.paths import CONTENT_DIR
+
 RULES_FILE = "forbidden_claims.yml"
 
 
@@ -63,8 +65,6 @@ def compile_rules(data: Mapping[str, Any]) -> dict[str, LanguageRules]:
 @lru_cache(maxsize=None)
 def default_rules() -> ClaimRules:
     """The rules of the content directory the assistant runs with (read once)."""
-    from actions.content import CONTENT_DIR  # content imports this module: import late
-
     with open(CONTENT_DIR / RULES_FILE, encoding="utf-8") as rules_file:
         return compile_rules(yaml.safe_load(rules_file))
 

@@ -341,7 +341,7 @@ class FakeLineApi:
 
 
 def main() -> None:
-    """``python -m tests.support.fake_line_api --port 8090 --token dev``: prints each call."""
+    """``python -m harness.fake_line_api --port 8090 --token dev``: prints each call."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)

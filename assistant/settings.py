@@ -1,22 +1,24 @@
-"""Configuration for every process we start: one place for defaults.
+"""The one configuration of every process: defaults in one place, read typed.
 
 Precedence: the process environment, then the untracked ``.env`` file, then the defaults
-below. The README lists every variable.
+below. ``environment()`` gives the whole configuration as strings (what child processes
+and Rasa's ``${VARIABLE}`` expansion need); ``settings()`` gives the same values typed,
+for code to read. The README's configuration table lists every variable.
 """
 from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-ROOT = Path(__file__).resolve().parent.parent
+from assistant.paths import ROOT, VAR_DIR
+
 ENV_FILE = ROOT / ".env"
-VAR_DIR = ROOT / "var"  # databases and logs of the embedded setup (untracked)
-MODEL_PATH = ROOT / "models" / "current.tar.gz"
 
 
 def defaults(values: Mapping[str, str]) -> dict[str, str]:
@@ -75,6 +77,7 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "CONSOLE_DATABASE_URL": f"sqlite:///{VAR_DIR / 'console.db'}",
         "CONSOLE_RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "CONSOLE_PRODUCTION": "false",  # true: HTTPS-only cookies, HSTS, SSL redirect
+        "CONSOLE_DEBUG": "false",  # Django's DEBUG (never on with CONSOLE_PRODUCTION)
         "CONSOLE_ALLOWED_HOSTS": "localhost 127.0.0.1 [::1]",
         "CONSOLE_CSRF_TRUSTED_ORIGINS": "",
         "CONSOLE_TIME_ZONE": "Asia/Bangkok",
@@ -110,3 +113,59 @@ def ensure_secret(name: str) -> Optional[str]:
 def ensure_api_token() -> Optional[str]:
     """Creates ``RASA_API_TOKEN`` in ``.env`` when none is set; returns a note to print."""
     return ensure_secret("RASA_API_TOKEN")
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration, typed: the values code reads (``environment()`` holds them all)."""
+
+    env: Mapping[str, str]
+
+    @classmethod
+    def load(cls, overrides: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read now (start-up code, tests); ``settings()`` is the cached copy for hot paths."""
+        return cls(environment(overrides))
+
+    @property
+    def max_message_chars(self) -> int:
+        """Longer patient messages get the polite "please shorten" answer."""
+        return int(self.env["MAX_MESSAGE_CHARS"])
+
+    @property
+    def retention_days(self) -> int:
+        """How long conversations are kept (quoted in the privacy notice)."""
+        return int(self.env["RETENTION_DAYS"])
+
+    @property
+    def rasa_public_url(self) -> str:
+        return self.env["RASA_PUBLIC_URL"]
+
+    @property
+    def line_staff_alert_summary(self) -> bool:
+        return _flag(self.env["LINE_STAFF_ALERT_SUMMARY"])
+
+    @property
+    def console_production(self) -> bool:
+        return _flag(self.env["CONSOLE_PRODUCTION"])
+
+    @property
+    def console_debug(self) -> bool:
+        return _flag(self.env["CONSOLE_DEBUG"])
+
+    def integer(self, name: str) -> int:
+        """Any numeric setting by name (``CONSOLE_LOGIN_FAILURES``)."""
+        return int(self.env[name])
+
+    def words(self, name: str) -> list[str]:
+        """A space-separated setting as a list (``CORS_ORIGINS``)."""
+        return self.env[name].split()
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process's configuration (read once; a process sees one configuration)."""
+    return Settings.load()

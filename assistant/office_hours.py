@@ -1,6 +1,6 @@
 """Office hours of the clinic's staff: are they in now, and when do they open next.
 
-Configuration: ``actions/handoff_config.yml`` (times in the clinic's time zone).
+Configuration: ``content/office_hours.yml`` (times in the clinic's time zone).
 """
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-CONFIG_PATH = Path(__file__).with_name("handoff_config.yml")
+from assistant.paths import CONTENT_DIR
+
+CONFIG_PATH = CONTENT_DIR / "office_hours.yml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
