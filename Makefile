@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train validate nlu-eval scaled bench lock clean
+.PHONY: run test test-fast check setup train validate nlu-eval scaled bench lock clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -10,13 +10,22 @@ setup:
 run: setup
 	@$(PY) -m ops.run
 
-train: setup
-	@$(PY) -m ops.train
-
-test: setup
+# Everything CI runs: the checks, a trained model, then the whole suite (real servers too).
+test: setup check
 	@scripts/system_deps.sh
 	@$(PY) -m ops.train
 	@$(PY) -m pytest
+
+# The edit-test loop: the checks and the tests that start no server (about a minute).
+test-fast: setup check
+	@$(PY) -m pytest -m "not e2e and not slow" --ignore=tests/rasa -q
+
+# What a tool can check: lint, formatting, the import layers, types of the core.
+check: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
+	@.venv/bin/mypy
 
 validate: setup
 	@$(PY) -m rasa data validate --fail-on-warnings
@@ -34,4 +43,4 @@ lock:
 	@scripts/lock.sh
 
 clean:
-	rm -rf models/*.tar.gz models/*.fingerprint var .pytest_cache
+	rm -rf models/*.tar.gz models/*.fingerprint var .pytest_cache .mypy_cache .ruff_cache

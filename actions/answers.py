@@ -1,4 +1,5 @@
 """Answers from the bilingual content, and the per-message language and safety step."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -5,6 +5,7 @@ patient writes but predicts no action, so the bot stays quiet until staff send a
 ``resume`` event. The pause event's metadata holds the reason and a short summary; the
 staff console reads them from the tracker store (the single record of a conversation).
 """
+
 from __future__ import annotations
 
 import time
@@ -16,7 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import OFFICE_HOURS, language_of, latest_intent, send_reply
 from actions.staff_notifier import notify_staff_soon
-from assistant.conversation import FALLBACK_INTENT, current_session, intent_of, last_bot_metadata, newest_first
+from assistant.conversation import (
+    FALLBACK_INTENT,
+    current_session,
+    intent_of,
+    last_bot_metadata,
+    newest_first,
+)
 from assistant.handoff import DISTRESS, OFFER_ACCEPTED, USER_REQUEST, HandoffAlert, summarise
 
 # Answers that end by offering staff contact: a "yes" after one of them accepts it.

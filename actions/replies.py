@@ -4,6 +4,7 @@ Every message carries ``topic`` and ``language`` (they land in ``BotUttered.meta
 the contract of ``topics.md``). Quick-reply buttons go on the last message of a turn,
 where chat widgets and LINE show them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,9 +90,7 @@ def send(
         )
 
 
-def send_reply(
-    dispatcher: CollectingDispatcher, key: str, language: str, **metadata: Any
-) -> Reply:
+def send_reply(dispatcher: CollectingDispatcher, key: str, language: str, **metadata: Any) -> Reply:
     """Sends the content entry ``key`` with its follow-up buttons; returns the entry."""
     reply = CONTENT.reply(key)
     send(dispatcher, render(reply, language, **metadata), language, buttons_for=reply)

@@ -11,6 +11,7 @@ A failing notifier never stops the handoff: the conversation is paused and its r
 summary are in the tracker store, where the staff console's queue finds it whatever
 happens to the alert. Failures are logged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,9 +99,7 @@ def notifiers_from_env(env: Optional[Mapping[str, str]] = None) -> list[Notifier
     env = settings().env if env is None else env
     notifiers: list[Notifier] = []
     if env.get("STAFF_WEBHOOK_URL"):
-        notifiers.append(
-            WebhookNotifier(env["STAFF_WEBHOOK_URL"], env.get("STAFF_WEBHOOK_TOKEN"))
-        )
+        notifiers.append(WebhookNotifier(env["STAFF_WEBHOOK_URL"], env.get("STAFF_WEBHOOK_TOKEN")))
     if env.get("LINE_STAFF_TO") and env.get("LINE_CHANNEL_ACCESS_TOKEN"):
         notifiers.append(LineStaffNotifier.from_env(env))
     return notifiers
@@ -114,7 +113,11 @@ async def _send_with_retry(notifier: Notifier, alert: HandoffAlert) -> bool:
         except Exception as error:  # any failure of a notifier is logged, never raised
             logger.error(
                 "Staff alert via %s failed (attempt %d/%d) for conversation %s: %r",
-                notifier.name, attempt, ATTEMPTS, alert.conversation_id, error,
+                notifier.name,
+                attempt,
+                ATTEMPTS,
+                alert.conversation_id,
+                error,
             )
             if attempt < ATTEMPTS:
                 await asyncio.sleep(0.5)

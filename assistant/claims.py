@@ -69,9 +69,7 @@ def default_rules() -> ClaimRules:
         return compile_rules(yaml.safe_load(rules_file))
 
 
-def find_forbidden_claims(
-    text: str, language: str, rules: ClaimRules | None = None
-) -> list[str]:
+def find_forbidden_claims(text: str, language: str, rules: ClaimRules | None = None) -> list[str]:
     """Return the forbidden claims in `text`, in order of appearance ([] when it is clean).
 
     `rules` defaults to the assistant's own `content/forbidden_claims.yml`.

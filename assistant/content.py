@@ -89,7 +89,7 @@ class Content:
         """The knowledge entry that answers `intent`, or None for other intents."""
         return next((e for e in self.knowledge.values() if e.intent == intent), None)
 
-    def buttons(self, reply: Reply, language: str) -> list[dict]:
+    def buttons(self, reply: Reply, language: str) -> list[dict[str, Any]]:
         """Quick-reply buttons for the reply's follow-up topics, labelled in `language`."""
         return [
             {"title": self.topic_labels[topic][language], "payload": "/" + topic_to_intent(topic)}
@@ -140,7 +140,7 @@ class _Files:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[str] = []
-        self.schemas: dict[str, dict | None] = {}
+        self.schemas: dict[str, dict[str, Any] | None] = {}
 
     def name(self, path: Path) -> str:
         """The path as shown in problems: `content/knowledge/therapy.cost.yml`."""
@@ -154,7 +154,7 @@ class _Files:
             return f"{self.name(path)}: {'answer.' if in_answer else ''}{field}"
         return f"{self.name(self.root / 'messages.yml')}: {reply.key}.{field}"
 
-    def schema(self, schema_name: str) -> dict | None:
+    def schema(self, schema_name: str) -> dict[str, Any] | None:
         """`schema/<schema_name>.schema.json`, or None (problem noted) if it is unusable."""
         if schema_name not in self.schemas:
             path = self.root / "schema" / f"{schema_name}.schema.json"
@@ -194,7 +194,7 @@ class _Files:
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe loader that rejects duplicate keys, which PyYAML would silently overwrite."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -227,7 +227,7 @@ def _preview(text: Any) -> Any:
     return text
 
 
-def _usable(data: Any, invalid: set[str]) -> dict:
+def _usable(data: Any, invalid: set[str]) -> dict[str, Any]:
     """The entries of a keyed file that match the schema ({} if the file is unusable)."""
     if not isinstance(data, dict):
         return {}

@@ -15,6 +15,7 @@ HTTP API and the action server's ``tracker.events`` give them; ``docs/design.md`
 
 Every walk over events in this project uses the helpers here.
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence

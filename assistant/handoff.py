@@ -5,6 +5,7 @@ The action server pauses the conversation (Rasa's ``ConversationPaused``) and se
 console reads the same reason and summary from the pause event. The alert's text for staff
 (a LINE push) is built here from ``content/staff_alert.yml``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

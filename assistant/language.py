@@ -4,6 +4,7 @@ The script of the message decides (Thai letters -> ``th``, Latin letters -> ``en
 message without letters (emoji, numbers, a button payload) keeps the previous language;
 a first message may bring a hint in its metadata; a request to switch names its target.
 """
+
 from __future__ import annotations
 
 import re

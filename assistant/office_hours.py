@@ -2,6 +2,7 @@
 
 Configuration: ``content/office_hours.yml`` (times in the clinic's time zone).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ class OfficeHours:
         """Whether staff are in at ``moment``."""
         now = self.local(moment)
         span = self.hours.get(WEEKDAYS[now.weekday()])
-        return bool(span) and span[0] <= now.time() < span[1]
+        return span is not None and span[0] <= now.time() < span[1]
 
     def next_opening(self, moment: Optional[datetime] = None) -> datetime:
         """The next time staff come in after ``moment`` (local time)."""
@@ -62,9 +63,7 @@ class OfficeHours:
             span = self.hours.get(WEEKDAYS[day.weekday()])
             if not span:
                 continue
-            opening = day.replace(
-                hour=span[0].hour, minute=span[0].minute, second=0, microsecond=0
-            )
+            opening = day.replace(hour=span[0].hour, minute=span[0].minute, second=0, microsecond=0)
             if opening > now:
                 return opening
         raise ValueError("office_hours lists no opening time")
@@ -77,7 +76,11 @@ class OfficeHours:
             span = self.hours.get(day)
             if span is None:
                 continue
-            if groups and groups[-1][1] == span and WEEKDAYS.index(groups[-1][0][-1]) + 1 == WEEKDAYS.index(day):
+            if (
+                groups
+                and groups[-1][1] == span
+                and WEEKDAYS.index(groups[-1][0][-1]) + 1 == WEEKDAYS.index(day)
+            ):
                 groups[-1][0].append(day)
             else:
                 groups.append(([day], span))

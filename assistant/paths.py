@@ -1,4 +1,5 @@
 """Where the project's files are. ``CONTENT_DIR`` may be moved by the environment (tests)."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ below. ``environment()`` gives the whole configuration as strings (what child pr
 and Rasa's ``${VARIABLE}`` expansion need); ``settings()`` gives the same values typed,
 for code to read. The README's configuration table lists every variable.
 """
+
 from __future__ import annotations
 
 import os

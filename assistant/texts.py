@@ -3,6 +3,7 @@
 They come from the same validated ``content/messages.yml`` as the actions' replies, so
 every word a patient reads still lives in one place.
 """
+
 from __future__ import annotations
 
 from typing import Optional

@@ -16,6 +16,7 @@ to a fake LINE API run here); (c) over REST only. The last line reads
 ``throughput ratio ours/default: X.XX`` ((a) over (c), REST: same topology, different
 configuration). Not part of the test suite; it starts and stops everything it needs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,11 @@ import psycopg2
 import requests
 from sqlalchemy.engine import make_url
 
+from assistant.paths import MODEL_PATH, ROOT, VAR_DIR
 from bench.load import CHANNELS, LinePlatform, LoadResult, check_consistency, run_load
 from bench.patients import QUESTIONS, patients
 from ops.nlu_eval import evaluate
 from ops.scaled import ScaledStack, ensure_database
-from assistant.paths import MODEL_PATH, ROOT, VAR_DIR
 from ops.stack import Service, Stack, free_port, make_stack, private_overrides
 from ops.train import train
 
@@ -72,7 +73,9 @@ def rss_mb(pid: int) -> float:
         current = pids.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmRSS:"))
+            total += next(
+                int(row.split()[1]) for row in status.splitlines() if row.startswith("VmRSS:")
+            )
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
             pids.extend(int(c) for c in children)
         except (FileNotFoundError, StopIteration, ProcessLookupError):
@@ -85,7 +88,9 @@ def sequential_median_ms(url: str, count: int = 30) -> float:
     times = []
     questions = [q for pair in zip(QUESTIONS["en"], QUESTIONS["th"]) for q in pair]
     sender = f"seq-{uuid.uuid4().hex[:8]}"
-    requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": "hello"}, timeout=60)
+    requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": "hello"}, timeout=60
+    )
     for index in range(count):
         started = time.perf_counter()
         response = requests.post(
@@ -98,12 +103,21 @@ def sequential_median_ms(url: str, count: int = 30) -> float:
     return statistics.median(times)
 
 
-def measure(row: Row, url: str, tracker_url: str, services: list[Service], args: argparse.Namespace,
-            channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
+def measure(
+    row: Row,
+    url: str,
+    tracker_url: str,
+    services: list[Service],
+    args: argparse.Namespace,
+    channels: tuple[str, ...] = ("rest",),
+    line: Optional[LinePlatform] = None,
+) -> Row:
     row.sequential_p50_ms = sequential_median_ms(url)
     for channel in channels:
         crowd = patients(args.patients, run_id=f"bench-{channel}-{uuid.uuid4().hex[:6]}")
-        load = asyncio.run(run_load(url, crowd, args.concurrency, channel=channel, line=line, think_s=args.think))
+        load = asyncio.run(
+            run_load(url, crowd, args.concurrency, channel=channel, line=line, think_s=args.think)
+        )
         row.loads[channel] = load
         row.consistency_problems[channel] = len(check_consistency(tracker_url, load.sent))
     row.memory_mb = {s.name: rss_mb(s.process.pid) for s in services if s.process}
@@ -123,7 +137,9 @@ def line_overrides(line: Optional[LinePlatform]) -> dict[str, str]:
 
 def fresh_database(url: str) -> None:
     parsed = make_url(url)
-    connection = psycopg2.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username, dbname="postgres")
+    connection = psycopg2.connect(
+        host=parsed.host, port=parsed.port or 5432, user=parsed.username, dbname="postgres"
+    )
     connection.autocommit = True
     with connection.cursor() as cursor:
         # FORCE: a process left over from an interrupted run must not block a fresh start
@@ -133,19 +149,31 @@ def fresh_database(url: str) -> None:
 
 
 def embedded_overrides(tmp: Path, model: Path) -> dict[str, str]:
-    return {**private_overrides(f"sqlite:///{tmp / (model.stem + '-tracker.db')}"), "RASA_MODEL": str(model)}
+    return {
+        **private_overrides(f"sqlite:///{tmp / (model.stem + '-tracker.db')}"),
+        "RASA_MODEL": str(model),
+    }
 
 
 def stock_endpoints(tmp: Path) -> str:
     """``endpoints.yml`` with Rasa's own ``type: SQL`` store instead of ours."""
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     stock = tmp / "endpoints.stock.yml"
-    stock.write_text(text.replace("type: rasa_extensions.sql_tracker_store.TunedSQLTrackerStore", "type: SQL"))
+    stock.write_text(
+        text.replace("type: rasa_extensions.sql_tracker_store.TunedSQLTrackerStore", "type: SQL")
+    )
     return str(stock)
 
 
-def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.Namespace,
-                 channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
+def run_embedded(
+    name: str,
+    model: Path,
+    module: str,
+    tmp: Path,
+    args: argparse.Namespace,
+    channels: tuple[str, ...] = ("rest",),
+    line: Optional[LinePlatform] = None,
+) -> Row:
     row = Row(name, accuracy={r.language: r.accuracy for r in evaluate(model, "heldout")})
     overrides = {**embedded_overrides(tmp, model), **line_overrides(line)}
     if module == "rasa":  # stock Rasa: Rasa's own SQL tracker store too
@@ -153,20 +181,38 @@ def run_embedded(name: str, model: Path, module: str, tmp: Path, args: argparse.
     stack: Stack = make_stack(overrides, log_dir=tmp / f"logs-{model.stem}")
     try:
         row.ready_s = stack.start_services(
-            stack._build(["actions"]) + [stack.rasa_service("rasa", stack.env["RASA_PORT"], module=module)]
+            stack._build(["actions"])
+            + [stack.rasa_service("rasa", stack.env["RASA_PORT"], module=module)]
         )
-        return measure(row, stack.rasa_url, stack.env["TRACKER_STORE_URL"], stack.services, args, channels, line)
+        return measure(
+            row,
+            stack.rasa_url,
+            stack.env["TRACKER_STORE_URL"],
+            stack.services,
+            args,
+            channels,
+            line,
+        )
     finally:
         stack.stop()
 
 
-def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace,
-               channels: tuple[str, ...] = ("rest",), line: Optional[LinePlatform] = None) -> Row:
+def run_scaled(
+    accuracy: dict[str, float],
+    tmp: Path,
+    args: argparse.Namespace,
+    channels: tuple[str, ...] = ("rest",),
+    line: Optional[LinePlatform] = None,
+) -> Row:
     row = Row("(b) scaled, ours", accuracy=accuracy)
     fresh_database(BENCH_DATABASE)
     scaled = ScaledStack(
         {
-            **private_overrides(BENCH_DATABASE, SCALED_TRACKER_STORE_URL=BENCH_DATABASE, PUBLIC_PORT=str(free_port())),
+            **private_overrides(
+                BENCH_DATABASE,
+                SCALED_TRACKER_STORE_URL=BENCH_DATABASE,
+                PUBLIC_PORT=str(free_port()),
+            ),
             **line_overrides(line),
         },
         log_dir=tmp / "logs-scaled",
@@ -175,7 +221,15 @@ def run_scaled(accuracy: dict[str, float], tmp: Path, args: argparse.Namespace,
     )
     try:
         row.ready_s = scaled.start(with_console=False)  # the chat path only
-        return measure(row, scaled.url, scaled.env["TRACKER_STORE_URL"], scaled.stack.services, args, channels, line)
+        return measure(
+            row,
+            scaled.url,
+            scaled.env["TRACKER_STORE_URL"],
+            scaled.stack.services,
+            args,
+            channels,
+            line,
+        )
     finally:
         scaled.stop()
 
@@ -209,7 +263,9 @@ def table(rows: list[Row]) -> str:
                     f"{columns}  {memory}"
                 )
             else:
-                lines.append(f"{'':25} {CHANNEL_NAMES[channel]:9} {'':7} {'':7} {'':7} {'':8} {columns}")
+                lines.append(
+                    f"{'':25} {CHANNEL_NAMES[channel]:9} {'':7} {'':7} {'':7} {'':8} {columns}"
+                )
     return "\n".join(lines)
 
 
@@ -220,7 +276,9 @@ def default_configuration(epochs: Optional[int]) -> tuple[Path, str]:
     if not epochs:
         return DEFAULT_MODEL, DEFAULT_CONFIG
     text = (ROOT / DEFAULT_CONFIG).read_text(encoding="utf-8")
-    text = text.replace("epochs: 100", f"epochs: {epochs}").replace("-rasa-default\n", f"-rasa-default-e{epochs}\n")
+    text = text.replace("epochs: 100", f"epochs: {epochs}").replace(
+        "-rasa-default\n", f"-rasa-default-e{epochs}\n"
+    )
     config = VAR_DIR / "bench" / f"rasa_default_e{epochs}.yml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(text, encoding="utf-8")
@@ -232,12 +290,25 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--patients", type=int, default=80)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--instances", type=int, default=2)
-    parser.add_argument("--skip-default", action="store_true", help="leave out (c) (its training takes long)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean seconds a patient reads and types between messages (0: at once, for throughput)")
-    parser.add_argument("--default-epochs", type=int, help="train (c) with this many epochs instead of 100 (quicker)")
-    parser.add_argument("--channels", default=",".join(CHANNELS),
-                        help="channels that load (a) and (b), comma-separated (REST always; (c) only REST)")
+    parser.add_argument(
+        "--skip-default", action="store_true", help="leave out (c) (its training takes long)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a patient reads and types between messages (0: at once, for throughput)",
+    )
+    parser.add_argument(
+        "--default-epochs",
+        type=int,
+        help="train (c) with this many epochs instead of 100 (quicker)",
+    )
+    parser.add_argument(
+        "--channels",
+        default=",".join(CHANNELS),
+        help="channels that load (a) and (b), comma-separated (REST always; (c) only REST)",
+    )
     args = parser.parse_args(argv)
     channels = ("rest",) + tuple(c for c in args.channels.split(",") if c and c != "rest")
     unknown = set(channels) - set(CHANNELS)
@@ -259,18 +330,26 @@ def main(argv: Optional[list[str]] = None) -> int:
     line = LinePlatform(uuid.uuid4().hex, uuid.uuid4().hex) if "line" in channels else None
     with tempfile.TemporaryDirectory() as directory, line or contextlib.nullcontext():
         tmp = Path(directory)
-        ours = run_embedded("(a) embedded, ours", MODEL_PATH, "rasa_extensions", tmp, args, channels, line)
+        ours = run_embedded(
+            "(a) embedded, ours", MODEL_PATH, "rasa_extensions", tmp, args, channels, line
+        )
         rows.append(ours)
         rows.append(run_scaled(ours.accuracy, tmp, args, channels, line))
         if not args.skip_default:
-            name = f"(c) Rasa default{f' ({args.default_epochs} ep.)' if args.default_epochs else ''}"
+            name = (
+                f"(c) Rasa default{f' ({args.default_epochs} ep.)' if args.default_epochs else ''}"
+            )
             rows.append(run_embedded(name, default_model, "rasa", tmp, args))
     print(table(rows))
     base = rows[0].load.throughput
-    print("\nscaled/embedded throughput: " + ", ".join(
-        f"{CHANNEL_NAMES[c]} {rows[1].loads[c].throughput / rows[0].loads[c].throughput:.2f}"
-        for c in channels if rows[0].loads[c].throughput
-    ))
+    print(
+        "\nscaled/embedded throughput: "
+        + ", ".join(
+            f"{CHANNEL_NAMES[c]} {rows[1].loads[c].throughput / rows[0].loads[c].throughput:.2f}"
+            for c in channels
+            if rows[0].loads[c].throughput
+        )
+    )
     if len(rows) > 2:
         print(f"throughput ratio ours/default: {base / rows[2].load.throughput:.2f}")
     else:

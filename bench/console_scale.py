@@ -8,6 +8,7 @@ refresh after new messages. Not part of the test suite.
 
     .venv/bin/python -m bench.console_scale [--conversations 100000] [--postgresql postgresql://postgres@127.0.0.1:5432/console_bench]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,11 +22,32 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-TOPICS = ["therapy.what_is", "therapy.cost", "therapy.safety", "therapy.evidence", "therapy.procedure",
-          "therapy.eligibility", "therapy.conditions", "therapy.aftercare", "chat.greet"]
+TOPICS = [
+    "therapy.what_is",
+    "therapy.cost",
+    "therapy.safety",
+    "therapy.evidence",
+    "therapy.procedure",
+    "therapy.eligibility",
+    "therapy.conditions",
+    "therapy.aftercare",
+    "chat.greet",
+]
 QUESTIONS = {
-    "th": ["สเต็มเซลล์คืออะไรคะ", "ราคาเท่าไหร่ครับ", "มีผลข้างเคียงไหม", "รักษาสะเก็ดเงินได้ไหมคะ", "ต้องฉีดกี่ครั้ง"],
-    "en": ["What are stem cells?", "How much does it cost?", "Is it safe?", "Can it treat eczema?", "How many sessions?"],
+    "th": [
+        "สเต็มเซลล์คืออะไรคะ",
+        "ราคาเท่าไหร่ครับ",
+        "มีผลข้างเคียงไหม",
+        "รักษาสะเก็ดเงินได้ไหมคะ",
+        "ต้องฉีดกี่ครั้ง",
+    ],
+    "en": [
+        "What are stem cells?",
+        "How much does it cost?",
+        "Is it safe?",
+        "Can it treat eczema?",
+        "How many sessions?",
+    ],
 }
 CHANNELS = ["socketio", "line", "rest"]
 
@@ -47,26 +69,58 @@ def conversation_events(n: int, start: float, rng: random.Random) -> Iterator[di
     for turn in range(rng.choice([3, 3, 4])):
         fallback = rng.random() < 0.03
         safety = rng.random() < 0.01
-        text = rng.choice(QUESTIONS[language]) + (f" โทร 08{n % 10}-{n % 1000:03d}-{n % 10000:04d}" if turn == 2 and n % 50 == 0 else "")
+        text = rng.choice(QUESTIONS[language]) + (
+            f" โทร 08{n % 10}-{n % 1000:03d}-{n % 10000:04d}" if turn == 2 and n % 50 == 0 else ""
+        )
         intent = "nlu_fallback" if fallback else ("safety_emergency" if safety else "therapy_cost")
-        parse = {"text": text, "intent": {"name": intent, "confidence": round(rng.uniform(0.3, 1), 3)},
-                 "entities": [], "intent_ranking": []}
+        parse = {
+            "text": text,
+            "intent": {"name": intent, "confidence": round(rng.uniform(0.3, 1), 3)},
+            "entities": [],
+            "intent_ranking": [],
+        }
         if safety:
             parse["safety_net"] = {"kind": "emergency", "matched": "x"}
-        yield {"event": "user", "text": text, "parse_data": parse, "input_channel": channel,
-               "message_id": f"{n}-{turn}", "metadata": {}, "timestamp": at()}
+        yield {
+            "event": "user",
+            "text": text,
+            "parse_data": parse,
+            "input_channel": channel,
+            "message_id": f"{n}-{turn}",
+            "metadata": {},
+            "timestamp": at(),
+        }
         yield {"event": "slot", "name": "language", "value": language, "timestamp": at()}
         yield {"event": "action", "name": "action_answer", "timestamp": at()}
-        topic = "safety.emergency" if safety else ("chat.fallback" if fallback else rng.choice(TOPICS))
-        yield {"event": "bot", "text": "คำตอบ ... " * 8, "data": {}, "metadata": {"topic": topic, "language": language},
-               "timestamp": at()}
+        topic = (
+            "safety.emergency" if safety else ("chat.fallback" if fallback else rng.choice(TOPICS))
+        )
+        yield {
+            "event": "bot",
+            "text": "คำตอบ ... " * 8,
+            "data": {},
+            "metadata": {"topic": topic, "language": language},
+            "timestamp": at(),
+        }
         yield {"event": "action", "name": "action_listen", "timestamp": at()}
     if rng.random() < 0.08:
-        yield {"event": "pause", "metadata": {"handoff": {"reason": "user_request", "summary": "Topics: therapy.cost."}},
-               "timestamp": at()}
+        yield {
+            "event": "pause",
+            "metadata": {"handoff": {"reason": "user_request", "summary": "Topics: therapy.cost."}},
+            "timestamp": at(),
+        }
         if rng.random() < 0.9:
-            yield {"event": "bot", "text": "สวัสดีค่ะ", "metadata": {"staff": True, "staff_user": "nurse",
-                   "topic": "handoff.staff_reply", "language": language}, "timestamp": at()}
+            yield {
+                "event": "bot",
+                "text": "สวัสดีค่ะ",
+                "metadata": {
+                    "staff": True,
+                    "staff_user": "nurse",
+                    "topic": "handoff.staff_reply",
+                    "language": language,
+                },
+                "timestamp": at(),
+            }
             yield {"event": "resume", "metadata": {"staff_user": "nurse"}, "timestamp": at()}
 
 
@@ -77,10 +131,14 @@ def rows(conversations: int, days: int, seed: int = 7) -> Iterator[tuple]:
         start = now - days * 86400 * (1 - n / conversations)
         sender = f"bench-{n:06d}"
         for event in conversation_events(n, start, rng):
-            yield (sender, event["event"], event["timestamp"],
-                   (event.get("parse_data") or {}).get("intent", {}).get("name"),
-                   event.get("name") if event["event"] == "action" else None,
-                   json.dumps(event, ensure_ascii=False))
+            yield (
+                sender,
+                event["event"],
+                event["timestamp"],
+                (event.get("parse_data") or {}).get("intent", {}).get("name"),
+                event.get("name") if event["event"] == "action" else None,
+                json.dumps(event, ensure_ascii=False),
+            )
 
 
 def create_tracker_schema(url: str) -> None:
@@ -92,8 +150,14 @@ def create_tracker_schema(url: str) -> None:
     if parsed.get_backend_name() == "sqlite":
         SQLTrackerStore(dialect="sqlite", db=parsed.database)
     else:
-        SQLTrackerStore(dialect="postgresql", host=parsed.host, port=parsed.port, db=parsed.database,
-                        username=parsed.username, password=parsed.password)
+        SQLTrackerStore(
+            dialect="postgresql",
+            host=parsed.host,
+            port=parsed.port,
+            db=parsed.database,
+            username=parsed.username,
+            password=parsed.password,
+        )
 
 
 def fill(url: str, conversations: int, days: int) -> int:
@@ -112,8 +176,13 @@ def fill(url: str, conversations: int, days: int) -> int:
         import psycopg2
         from psycopg2.extras import execute_values
 
-        connection = psycopg2.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
-                                      password=parsed.password, dbname=parsed.database)
+        connection = psycopg2.connect(
+            host=parsed.host,
+            port=parsed.port or 5432,
+            user=parsed.username,
+            password=parsed.password,
+            dbname=parsed.database,
+        )
         cursor = connection.cursor()
         flush = lambda: execute_values(cursor, insert + "%s", batch, page_size=5000)  # noqa: E731
     for row in rows(conversations, days):
@@ -143,15 +212,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--postgresql", help="tracker store and console tables in this PostgreSQL database (created)")
-    parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temporary directory)")
+    parser.add_argument(
+        "--postgresql",
+        help="tracker store and console tables in this PostgreSQL database (created)",
+    )
+    parser.add_argument(
+        "--dir", default=None, help="where the SQLite files go (default: a temporary directory)"
+    )
     args = parser.parse_args()
 
     if args.postgresql:
         from ops.scaled import ensure_database
 
         tracker_url = args.postgresql
-        console_url = args.postgresql.rsplit("/", 1)[0] + "/" + args.postgresql.rsplit("/", 1)[1] + "_console"
+        console_url = (
+            args.postgresql.rsplit("/", 1)[0] + "/" + args.postgresql.rsplit("/", 1)[1] + "_console"
+        )
         for url in (tracker_url, console_url):
             ensure_database(url)
     else:
@@ -159,17 +235,23 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         tracker_url = f"sqlite:///{folder / 'tracker.db'}"
         console_url = f"sqlite:///{folder / 'console.db'}"
-    os.environ.update({
-        "TRACKER_STORE_URL": tracker_url, "CONSOLE_DATABASE_URL": console_url,
-        "CONSOLE_SECRET_KEY": "bench-only", "CONSOLE_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SETTINGS_MODULE": "console.settings",
-    })
+    os.environ.update(
+        {
+            "TRACKER_STORE_URL": tracker_url,
+            "CONSOLE_DATABASE_URL": console_url,
+            "CONSOLE_SECRET_KEY": "bench-only",
+            "CONSOLE_ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "console.settings",
+        }
+    )
     print(f"tracker store: {tracker_url}\nconsole tables: {console_url}")
 
     started = time.monotonic()
     create_tracker_schema(tracker_url)
     events = fill(tracker_url, args.conversations, args.days)
-    print(f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s")
+    print(
+        f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s"
+    )
 
     import django
     from django.core.management import call_command
@@ -185,7 +267,9 @@ def main() -> int:
     started = time.monotonic()
     conversation_index.refresh_index()
     build = time.monotonic() - started
-    print(f"index built: {Conversation.objects.count():,} conversations in {build:.0f} s (once; then incremental)")
+    print(
+        f"index built: {Conversation.objects.count():,} conversations in {build:.0f} s (once; then incremental)"
+    )
 
     clients = {}
     for role in ("clinician", "reviewer"):
@@ -198,16 +282,31 @@ def main() -> int:
         def get() -> None:
             response = clients[role].get(path)
             assert response.status_code == 200, (path, response.status_code)
+
         return get
 
     results = [
         ("list, first page (newest 50)", page("clinician", "/conversations/")),
         ("list, page 1000", page("clinician", "/conversations/?page=1000")),
-        ("list, filtered: LINE + handed off", page("clinician", "/conversations/?channel=line&handed_off=yes")),
-        ("list, filtered: English + fallback + 30 days",
-         page("clinician", "/conversations/?language=en&fallback=yes&date_from=" +
-              time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400)))),
-        ("search 'สะเก็ดเงิน' (clinician)", page("clinician", "/conversations/?q=%E0%B8%AA%E0%B8%B0%E0%B9%80%E0%B8%81%E0%B9%87%E0%B8%94%E0%B9%80%E0%B8%87%E0%B8%B4%E0%B8%99")),
+        (
+            "list, filtered: LINE + handed off",
+            page("clinician", "/conversations/?channel=line&handed_off=yes"),
+        ),
+        (
+            "list, filtered: English + fallback + 30 days",
+            page(
+                "clinician",
+                "/conversations/?language=en&fallback=yes&date_from="
+                + time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400)),
+            ),
+        ),
+        (
+            "search 'สะเก็ดเงิน' (clinician)",
+            page(
+                "clinician",
+                "/conversations/?q=%E0%B8%AA%E0%B8%B0%E0%B9%80%E0%B8%81%E0%B9%87%E0%B8%94%E0%B9%80%E0%B8%87%E0%B8%B4%E0%B8%99",
+            ),
+        ),
         ("search a phone number (clinician)", page("clinician", "/conversations/?q=080-000-0000")),
         ("search 'eczema' (reviewer, masked text)", page("reviewer", "/conversations/?q=eczema")),
         ("handoff queue", page("clinician", "/queue/")),
@@ -221,10 +320,19 @@ def main() -> int:
     fill_more = list(rows(10, 1, seed=99))
     from console.staff.models import TrackerEvent
 
-    TrackerEvent.objects.bulk_create([
-        TrackerEvent(sender_id="new-" + r[0], type_name=r[1], timestamp=r[2], intent_name=r[3], action_name=r[4], data=r[5])
-        for r in fill_more
-    ])
+    TrackerEvent.objects.bulk_create(
+        [
+            TrackerEvent(
+                sender_id="new-" + r[0],
+                type_name=r[1],
+                timestamp=r[2],
+                intent_name=r[3],
+                action_name=r[4],
+                data=r[5],
+            )
+            for r in fill_more
+        ]
+    )
     median, worst = timed(lambda: conversation_index.refresh_index(), repeat=1)
     print(f"{'incremental refresh after 10 new conversations':48} {median:10.0f} {worst:8.0f}")
     median, worst = timed(lambda: conversation_index.refresh_index())

@@ -32,6 +32,7 @@ Channels (``mixed``: the patients take turns, rest, socketio, line, rest, ...):
 A turn fails on a non-200 answer, no answer within the timeout, or the "cannot answer right
 now" apology; the patient then stops (later messages are not sent).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,9 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    sent: dict[str, list[str]] = field(default_factory=dict)  # conversation id -> acknowledged messages
+    sent: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # conversation id -> acknowledged messages
     channel_latencies_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, channel: str, latency_ms: float) -> None:
@@ -83,7 +86,9 @@ class LoadResult:
         self.channel_latencies_ms[channel].append(latency_ms)
 
     def percentile(self, share: float, channel: Optional[str] = None) -> float:
-        return percentile(self.channel_latencies_ms.get(channel, []) if channel else self.latencies_ms, share)
+        return percentile(
+            self.channel_latencies_ms.get(channel, []) if channel else self.latencies_ms, share
+        )
 
     @property
     def throughput(self) -> float:
@@ -192,7 +197,8 @@ class RestConversation(Conversation):
     async def turn(self, message: str) -> float:
         started = time.perf_counter()
         async with self.target.session.post(
-            f"{self.target.url}/webhooks/rest/webhook", json={"sender": self.sender_id, "message": message}
+            f"{self.target.url}/webhooks/rest/webhook",
+            json={"sender": self.sender_id, "message": message},
         ) as response:
             body = await response.read()
             problem = failure(response.status, json.loads(body) if response.status == 200 else None)
@@ -209,9 +215,9 @@ class SocketIOConversation(Conversation):
         self.received: list[tuple[float, dict]] = []
         self.arrived = asyncio.Event()
         # Its own source address: nginx's ip_hash keys on the first three octets.
-        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(
-            local_addr=(f"127.0.{index % 250 + 1}.1", 0)
-        ))
+        self.http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(local_addr=(f"127.0.{index % 250 + 1}.1", 0))
+        )
         self.client = socketio.AsyncClient(reconnection=False, http_session=self.http)
         self.client.on("bot_uttered", self._on_bot_uttered)
 
@@ -223,7 +229,9 @@ class SocketIOConversation(Conversation):
         confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
         try:
-            await self.client.connect(self.target.url, transports=["websocket"], wait_timeout=self.target.timeout_s)
+            await self.client.connect(
+                self.target.url, transports=["websocket"], wait_timeout=self.target.timeout_s
+            )
             await self.client.emit("session_request", {"session_id": self.sender_id})
             if await asyncio.wait_for(confirmed, self.target.timeout_s) != self.sender_id:
                 raise TurnFailed("session id refused")
@@ -245,7 +253,11 @@ class SocketIOConversation(Conversation):
         started = time.perf_counter()
         await self.client.emit(
             "user_uttered",
-            {"message": message, "session_id": self.sender_id, "metadata": {"language": self.patient.language}},
+            {
+                "message": message,
+                "session_id": self.sender_id,
+                "metadata": {"language": self.patient.language},
+            },
             callback=lambda *data: acknowledged.done() or acknowledged.set_result(data),
         )
         deadline = started + self.target.timeout_s
@@ -258,7 +270,9 @@ class SocketIOConversation(Conversation):
             while True:
                 count = len(self.received)
                 try:
-                    await self._wait_arrival(min(self.target.quiet_s, deadline - time.perf_counter()))
+                    await self._wait_arrival(
+                        min(self.target.quiet_s, deadline - time.perf_counter())
+                    )
                 except asyncio.TimeoutError:
                     if len(self.received) == count:
                         break
@@ -329,7 +343,9 @@ class LinePlatform:
         future = self._waiting.get(token)
         if future is not None:
             arrived = time.perf_counter()
-            self._loop.call_soon_threadsafe(lambda: future.done() or future.set_result((arrived, call.texts)))
+            self._loop.call_soon_threadsafe(
+                lambda: future.done() or future.set_result((arrived, call.texts))
+            )
 
 
 class LineConversation(Conversation):
@@ -350,8 +366,12 @@ class LineConversation(Conversation):
         try:
             started = time.perf_counter()
             async with self.target.session.post(
-                f"{self.target.url}/webhooks/line/webhook", data=body,
-                headers={"Content-Type": "application/json", "X-Line-Signature": sign(line.channel_secret, body)},
+                f"{self.target.url}/webhooks/line/webhook",
+                data=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Line-Signature": sign(line.channel_secret, body),
+                },
             ) as response:
                 await response.read()
                 if response.status != 200:
@@ -369,7 +389,9 @@ class LineConversation(Conversation):
 
 
 CONVERSATIONS: dict[str, type[Conversation]] = {
-    "rest": RestConversation, "socketio": SocketIOConversation, "line": LineConversation,
+    "rest": RestConversation,
+    "socketio": SocketIOConversation,
+    "line": LineConversation,
 }
 
 
@@ -399,9 +421,15 @@ async def _talk(conversation: Conversation, result: LoadResult, think_s: float) 
 
 
 async def run_load(
-    url: str, crowd: list[Patient], concurrency: int, timeout_s: float = 60,
-    result: Optional[LoadResult] = None, think_s: float = 0.0,
-    channel: str = "rest", line: Optional[LinePlatform] = None, quiet_s: float = 0.5,
+    url: str,
+    crowd: list[Patient],
+    concurrency: int,
+    timeout_s: float = 60,
+    result: Optional[LoadResult] = None,
+    think_s: float = 0.0,
+    channel: str = "rest",
+    line: Optional[LinePlatform] = None,
+    quiet_s: float = 0.5,
 ) -> LoadResult:
     """Lets ``crowd`` talk to ``url`` over ``channel``, ``concurrency`` conversations at a time.
 
@@ -453,12 +481,16 @@ def check_consistency(tracker_url: str, sent: dict[str, list[str]]) -> list[str]
                 ),
                 {"sender": sender},
             ).fetchall()
-            problems.extend(_check_conversation(sender, messages, [(t, json.loads(d)) for t, d in rows]))
+            problems.extend(
+                _check_conversation(sender, messages, [(t, json.loads(d)) for t, d in rows])
+            )
     engine.dispose()
     return problems
 
 
-def _check_conversation(sender: str, messages: list[str], events: list[tuple[str, dict]]) -> list[str]:
+def _check_conversation(
+    sender: str, messages: list[str], events: list[tuple[str, dict]]
+) -> list[str]:
     user_texts = [data.get("text") for kind, data in events if kind == "user"]
     stored = user_texts[: len(messages)]
     if stored != messages:
@@ -470,7 +502,9 @@ def _check_conversation(sender: str, messages: list[str], events: list[tuple[str
     for position, (kind, _) in enumerate(events):
         if kind == "user":
             if not answered:
-                problems.append(f"{sender}: user message at event {position} follows an unanswered one")
+                problems.append(
+                    f"{sender}: user message at event {position} follows an unanswered one"
+                )
             answered = False
         else:
             answered = True
@@ -484,28 +518,56 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--channel", choices=[*CHANNELS, "mixed"], default="rest")
     parser.add_argument("--patients", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between answer and next message")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a patient waits for an answer")
-    parser.add_argument("--quiet", type=float, default=0.5,
-                        help="socket.io against a server whose acknowledgement has no message count: "
-                             "the turn ends after this many seconds without a message")
-    parser.add_argument("--line-api-port", type=int, default=8090,
-                        help="port of the fake LINE API run here (the server's LINE_API_BASE_URL)")
-    parser.add_argument("--tracker-url", help="SQLAlchemy URL of the tracker store, for the consistency check")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds between answer and next message"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a patient waits for an answer"
+    )
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=0.5,
+        help="socket.io against a server whose acknowledgement has no message count: "
+        "the turn ends after this many seconds without a message",
+    )
+    parser.add_argument(
+        "--line-api-port",
+        type=int,
+        default=8090,
+        help="port of the fake LINE API run here (the server's LINE_API_BASE_URL)",
+    )
+    parser.add_argument(
+        "--tracker-url", help="SQLAlchemy URL of the tracker store, for the consistency check"
+    )
     args = parser.parse_args(argv)
     crowd = patients(args.patients, run_id=f"load-{uuid.uuid4().hex[:6]}")
     line = None
     if args.channel in ("line", "mixed"):
         if not env.get("LINE_CHANNEL_SECRET"):
-            parser.error("--channel line needs LINE_CHANNEL_SECRET (the value the server runs with)")
-        line = LinePlatform(env["LINE_CHANNEL_SECRET"], env["LINE_CHANNEL_ACCESS_TOKEN"], args.line_api_port)
+            parser.error(
+                "--channel line needs LINE_CHANNEL_SECRET (the value the server runs with)"
+            )
+        line = LinePlatform(
+            env["LINE_CHANNEL_SECRET"], env["LINE_CHANNEL_ACCESS_TOKEN"], args.line_api_port
+        )
     with line or contextlib.nullcontext():
         if line:
-            print(f"fake LINE API on {line.url}: the server must run with LINE_API_BASE_URL={line.url}")
-        result = asyncio.run(run_load(
-            args.url, crowd, args.concurrency, timeout_s=args.timeout, think_s=args.think,
-            channel=args.channel, line=line, quiet_s=args.quiet,
-        ))
+            print(
+                f"fake LINE API on {line.url}: the server must run with LINE_API_BASE_URL={line.url}"
+            )
+        result = asyncio.run(
+            run_load(
+                args.url,
+                crowd,
+                args.concurrency,
+                timeout_s=args.timeout,
+                think_s=args.think,
+                channel=args.channel,
+                line=line,
+                quiet_s=args.quiet,
+            )
+        )
     print(result.summary())
     for error in result.errors[:10]:
         print("  error: " + error)

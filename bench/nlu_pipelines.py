@@ -8,12 +8,12 @@ confidence below ``threshold`` or the top two closer than ``ambiguity`` -> nlu_f
 A full `rasa train` takes about two minutes; this loop takes seconds per candidate, which
 is what tuning needs. The numbers match `python -m ops.nlu_eval` for the same settings.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -21,9 +21,9 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from assistant.paths import ROOT
 from nlu_components.thai_english_segmenter import ThaiEnglishSegmenter, read_word_list
 from ops.nlu_eval import SETS, load_examples
-from assistant.paths import ROOT
 
 LANGUAGES = ("en", "th")
 
@@ -54,15 +54,21 @@ class Candidate:
 
 def tfidf_lr(c: float = 30.0, char_analyzer: str = "char_wb", char_range=(2, 5), word_range=(1, 2)):
     def fit(texts, segmented, intents):
-        word_vec = TfidfVectorizer(token_pattern=r"\S+", ngram_range=word_range, sublinear_tf=True).fit(segmented)
-        char_vec = TfidfVectorizer(analyzer=char_analyzer, ngram_range=char_range, sublinear_tf=True).fit(
-            [t.lower() for t in texts]
-        )
+        word_vec = TfidfVectorizer(
+            token_pattern=r"\S+", ngram_range=word_range, sublinear_tf=True
+        ).fit(segmented)
+        char_vec = TfidfVectorizer(
+            analyzer=char_analyzer, ngram_range=char_range, sublinear_tf=True
+        ).fit([t.lower() for t in texts])
 
         def features(t, s):
-            return hstack([word_vec.transform(s), char_vec.transform([x.lower() for x in t])]).tocsr()
+            return hstack(
+                [word_vec.transform(s), char_vec.transform([x.lower() for x in t])]
+            ).tocsr()
 
-        model = LogisticRegression(C=c, max_iter=3000, random_state=42).fit(features(texts, segmented), intents)
+        model = LogisticRegression(C=c, max_iter=3000, random_state=42).fit(
+            features(texts, segmented), intents
+        )
 
         def predict(t, s):
             return model.classes_, model.predict_proba(features(t, s))
@@ -82,7 +88,9 @@ def decide(classes, probabilities, threshold: float, ambiguity: float) -> list[s
     return labels
 
 
-def evaluate(candidate: Candidate, train: list[tuple[str, str]], show_mistakes: bool = False) -> dict:
+def evaluate(
+    candidate: Candidate, train: list[tuple[str, str]], show_mistakes: bool = False
+) -> dict:
     texts = [t for t, _ in train]
     started = time.perf_counter()
     predict = candidate.fit(texts, [words(t) for t in texts], [i for _, i in train])
@@ -109,7 +117,9 @@ CANDIDATES = [
     Candidate("current: words 1-2 + char_wb 2-5, LR C=30", tfidf_lr()),
     Candidate("same, no ambiguity rule", tfidf_lr(), ambiguity=0.0),
     Candidate("same, threshold 0.12, no ambiguity rule", tfidf_lr(), threshold=0.12, ambiguity=0.0),
-    Candidate("char 1-4 (across words)", tfidf_lr(char_analyzer="char", char_range=(1, 4)), ambiguity=0.0),
+    Candidate(
+        "char 1-4 (across words)", tfidf_lr(char_analyzer="char", char_range=(1, 4)), ambiguity=0.0
+    ),
     Candidate("C=100", tfidf_lr(c=100.0), threshold=0.15, ambiguity=0.0),
 ]
 
@@ -117,7 +127,9 @@ CANDIDATES = [
 def main() -> None:
     train = training_examples()
     print(f"training examples: {len(train)}")
-    header = f"{'candidate':48} {'dev_en':>7} {'dev_th':>7} {'held_en':>7} {'held_th':>7} {'train_s':>7}"
+    header = (
+        f"{'candidate':48} {'dev_en':>7} {'dev_th':>7} {'held_en':>7} {'held_th':>7} {'train_s':>7}"
+    )
     print(header)
     for candidate in CANDIDATES:
         s = evaluate(candidate, train)

@@ -5,6 +5,7 @@ assistant cannot understand, and sometimes ends by asking for a human (a handoff
 the conversation, so it is always the last turn). Seeded, so two runs send the same
 conversations and their figures compare.
 """
+
 from __future__ import annotations
 
 import random
@@ -65,7 +66,9 @@ def patients(count: int, run_id: str, turns: int = 5, seed: int = 7) -> list[Pat
         messages = [rng.choice(GREETINGS[language])]
         messages += rng.sample(QUESTIONS[language], k=max(1, turns - 2))
         if rng.random() < 0.2:
-            messages.insert(rng.randrange(1, len(messages) + 1), rng.choice(NOT_UNDERSTOOD[language]))
+            messages.insert(
+                rng.randrange(1, len(messages) + 1), rng.choice(NOT_UNDERSTOOD[language])
+            )
         if rng.random() < 0.1:
             messages.append(HANDOFF[language])
         result.append(Patient(f"{run_id}-{index:05d}", language, tuple(messages)))

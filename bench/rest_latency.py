@@ -6,6 +6,7 @@ Prints start-up time, then p50/p95 of the time from POST to the complete reply (
 knowledge answer involves the NLU pipeline, the rule policy and one action-server call
 for the answer plus one for the language slot).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,9 @@ def main() -> None:
             for i in range(args.messages):
                 begin = time.perf_counter()
                 reply = requests.post(
-                    url, json={"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]}, timeout=30
+                    url,
+                    json={"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]},
+                    timeout=30,
                 )
                 timings.append((time.perf_counter() - begin) * 1000)
                 assert reply.ok and reply.json(), reply.text

@@ -5,6 +5,7 @@ so one setting names the tracker store for both. ``dj-database-url`` parses the 
 adds what the console needs on top: a relative SQLite path is taken from the project's
 folder, and SQLite waits for Rasa's write lock instead of failing at once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 Generates ``CONSOLE_SECRET_KEY`` into ``.env`` first when it is unset (like the Rasa token).
 """
+
 from __future__ import annotations
 
 import os

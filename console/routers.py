@@ -1,4 +1,5 @@
 """Reads of Rasa's tracker store go to the ``tracker`` database; everything else is ours."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -21,5 +22,7 @@ class TrackerStoreRouter:
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> Optional[bool]:
         return None
 
-    def allow_migrate(self, db: str, app_label: str, model_name: Optional[str] = None, **hints: Any) -> bool:
+    def allow_migrate(
+        self, db: str, app_label: str, model_name: Optional[str] = None, **hints: Any
+    ) -> bool:
         return db != TRACKER

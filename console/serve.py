@@ -4,6 +4,7 @@ Serves with Django's own threaded server (``runserver --noreload``): no producti
 server (gunicorn, uvicorn, waitress) is in requirements.lock. Behind nginx with TLS in
 production, run ``gunicorn console.wsgi`` instead (see the README).
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Values come from ``assistant.settings``: the process environment, then the untra
 ``.env``, then the defaults in ``assistant/settings.py``. ``CONSOLE_PRODUCTION=true``
 switches on HTTPS-only cookies, HSTS and the SSL redirect (see the README).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from console.database_url import database_from_url
 from assistant.settings import Settings
+from console.database_url import database_from_url
 
 SETTINGS = Settings.load()
 ENV = SETTINGS.env
@@ -80,7 +81,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

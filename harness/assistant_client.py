@@ -1,4 +1,5 @@
 """Talk to a running assistant the way channels and staff tools do: REST + HTTP API."""
+
 from __future__ import annotations
 
 import time

@@ -3,6 +3,7 @@
 Installed by ``scripts/system_deps.sh`` (``make test`` runs it). The flags keep Chromium
 from calling Google's hosts, which this machine's closed network refuses.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -29,7 +30,9 @@ def chromium() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
+        )
         try:
             yield launched
         finally:

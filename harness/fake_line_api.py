@@ -10,6 +10,7 @@ or a timeout (the call is carried out but answered later than the client waits).
         ... LINE_API_BASE_URL=api.url ...
         api.wait_for(lambda calls: len(calls) >= 1)
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,17 @@ MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_DISPLAY_TEXT = 300
 MAX_POSTBACK_DATA = 300
-MESSAGE_TYPES = {"text", "image", "video", "audio", "location", "sticker", "imagemap", "template", "flex"}
+MESSAGE_TYPES = {
+    "text",
+    "image",
+    "video",
+    "audio",
+    "location",
+    "sticker",
+    "imagemap",
+    "template",
+    "flex",
+}
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -119,7 +130,10 @@ class FakeLineApi:
     """The Messaging API endpoints the channel uses, on a free loopback port."""
 
     def __init__(
-        self, token: str = "test-access-token", default_language: Optional[str] = "th", port: int = 0
+        self,
+        token: str = "test-access-token",
+        default_language: Optional[str] = "th",
+        port: int = 0,
     ) -> None:
         self.token = token
         self.default_language = default_language
@@ -129,7 +143,9 @@ class FakeLineApi:
         self.used_reply_tokens: set[str] = set()
         self.accepted_retry_keys: set[str] = set()
         self.expired_reply_tokens: set[str] = set()
-        self._owners: dict[str, str] = {}  # reply token -> user id (LINE knows, the body does not say)
+        self._owners: dict[
+            str, str
+        ] = {}  # reply token -> user id (LINE knows, the body does not say)
         self._failures: dict[str, list[Any]] = {}  # kind -> [status or "timeout", ...]
         self.timeout_delay = 3.0
         self._listeners: list[Callable[[Call], None]] = []
@@ -182,8 +198,10 @@ class FakeLineApi:
         """Accepted reply and push calls that reached ``user_id`` (replies by token owner)."""
         with self._changed:
             return [
-                c for c in self.calls
-                if c.status == 200 and c.kind in ("reply", "push")
+                c
+                for c in self.calls
+                if c.status == 200
+                and c.kind in ("reply", "push")
                 and (c.body.get("to") == user_id or c.body.get("_user") == user_id)
             ]
 
@@ -215,24 +233,36 @@ class FakeLineApi:
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:
-            return self._record_and_answer(request, kind, {}, headers, 400, {"message": "bad JSON"}, rejected=True)
+            return self._record_and_answer(
+                request, kind, {}, headers, 400, {"message": "bad JSON"}, rejected=True
+            )
         if kind == "profile":
             body = {"userId": path.rsplit("/", 1)[-1]}
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return self._record_and_answer(
-                request, kind, body, headers, 401,
-                {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."},
+                request,
+                kind,
+                body,
+                headers,
+                401,
+                {
+                    "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
+                },
                 rejected=True,
             )
         outcome = self._next_failure(kind)
         if isinstance(outcome, int):
-            return self._record_and_answer(request, kind, body, headers, outcome, {"message": "Internal server error"})
+            return self._record_and_answer(
+                request, kind, body, headers, outcome, {"message": "Internal server error"}
+            )
         handler = getattr(self, f"_{kind}")
         status, payload, rejected = handler(body, headers)
         # "timeout": LINE did the work but answers later than the client waits (so a
         # retried push must not deliver twice: the retry key makes it a 409).
         delay = self.timeout_delay if outcome == "timeout" else 0.0
-        self._record_and_answer(request, kind, body, headers, status, payload, rejected=rejected, delay=delay)
+        self._record_and_answer(
+            request, kind, body, headers, status, payload, rejected=rejected, delay=delay
+        )
 
     def _kind(self, method: str, path: str) -> Optional[str]:
         if method == "POST" and path == "/v2/bot/message/reply":
@@ -288,7 +318,11 @@ class FakeLineApi:
 
     def _profile(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
         user_id = body["userId"]
-        profile = {"displayName": "Test patient", "userId": user_id, "pictureUrl": "https://example.invalid/p.png"}
+        profile = {
+            "displayName": "Test patient",
+            "userId": user_id,
+            "pictureUrl": "https://example.invalid/p.png",
+        }
         if self.default_language:
             profile["language"] = self.default_language
         profile.update(self.profiles.get(user_id, {}))
@@ -304,8 +338,15 @@ class FakeLineApi:
             return queue.pop(0) if queue else None
 
     def _record_and_answer(
-        self, request: BaseHTTPRequestHandler, kind: str, body: dict, headers: dict,
-        status: int, payload: dict, rejected: bool = False, delay: float = 0.0,
+        self,
+        request: BaseHTTPRequestHandler,
+        kind: str,
+        body: dict,
+        headers: dict,
+        status: int,
+        payload: dict,
+        rejected: bool = False,
+        delay: float = 0.0,
     ) -> None:
         call = Call(kind, body, headers, status)
         with self._changed:
@@ -349,11 +390,13 @@ def main() -> None:
     parser.add_argument("--token", default="dev-access-token")
     args = parser.parse_args()
     with FakeLineApi(token=args.token, port=args.port) as api:
-        print(f"Fake LINE API on {api.url} (access token {args.token!r}). Ctrl-C stops.", flush=True)
+        print(
+            f"Fake LINE API on {api.url} (access token {args.token!r}). Ctrl-C stops.", flush=True
+        )
         shown = 0
         try:
             while True:
-                api.wait_for(lambda a: len(a.calls) > shown, timeout=3600)
+                api.wait_for(lambda a, seen=shown: len(a.calls) > seen, timeout=3600)
                 for call in api.calls[shown:]:
                     body = {k: v for k, v in call.body.items() if k != "_user"}
                     print(call.status, call.kind, json.dumps(body, ensure_ascii=False), flush=True)

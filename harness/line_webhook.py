@@ -1,6 +1,7 @@
 """Webhook payloads shaped like the examples in LINE's Messaging API reference, signed
 like LINE signs them, and a sender that POSTs them to a running channel.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,13 @@ def user_id() -> str:
     return "U" + uuid.uuid4().hex
 
 
-def _common(event_type: str, source: dict[str, Any], reply: bool = True, redelivery: bool = False,
-            event_id: Optional[str] = None) -> dict[str, Any]:
+def _common(
+    event_type: str,
+    source: dict[str, Any],
+    reply: bool = True,
+    redelivery: bool = False,
+    event_id: Optional[str] = None,
+) -> dict[str, Any]:
     event: dict[str, Any] = {
         "type": event_type,
         "mode": "active",
@@ -51,8 +57,9 @@ def room_source(user: str, room: str = "Ra8dbf4673c" + "0" * 22) -> dict[str, An
     return {"type": "room", "roomId": room, "userId": user}
 
 
-def text_event(user: str, text: str, source: Optional[dict] = None, mention_self: bool = False,
-               **options: Any) -> dict[str, Any]:
+def text_event(
+    user: str, text: str, source: Optional[dict] = None, mention_self: bool = False, **options: Any
+) -> dict[str, Any]:
     event = _common("message", source or user_source(user), **options)
     message: dict[str, Any] = {
         "id": str(444573844083572737 + next(_counter)),
@@ -62,7 +69,9 @@ def text_event(user: str, text: str, source: Optional[dict] = None, mention_self
     }
     if mention_self:
         message["mention"] = {
-            "mentionees": [{"index": 0, "length": 6, "type": "user", "userId": DESTINATION, "isSelf": True}]
+            "mentionees": [
+                {"index": 0, "length": 6, "type": "user", "userId": DESTINATION, "isSelf": True}
+            ]
         }
     event["message"] = message
     return event
@@ -95,29 +104,56 @@ def media_event(user: str, kind: str, **options: Any) -> dict[str, Any]:
     event = _common("message", user_source(user), **options)
     message_id = str(325708 + next(_counter))
     examples: dict[str, dict[str, Any]] = {
-        "sticker": {"type": "sticker", "stickerId": "52002738", "packageId": "11537",
-                    "stickerResourceType": "ANIMATION", "keywords": ["cony", "sally", "Staring"]},
-        "image": {"type": "image", "contentProvider": {"type": "line"},
-                  "imageSet": {"id": "E005D41A7288F41B65593ED38FF6E9834B046AB36A37921A56BC236F13A91855",
-                               "index": 1, "total": 2}},
-        "video": {"type": "video", "duration": 60000,
-                  "contentProvider": {"type": "external",
-                                      "originalContentUrl": "https://example.com/original.mp4",
-                                      "previewImageUrl": "https://example.com/preview.jpg"}},
+        "sticker": {
+            "type": "sticker",
+            "stickerId": "52002738",
+            "packageId": "11537",
+            "stickerResourceType": "ANIMATION",
+            "keywords": ["cony", "sally", "Staring"],
+        },
+        "image": {
+            "type": "image",
+            "contentProvider": {"type": "line"},
+            "imageSet": {
+                "id": "E005D41A7288F41B65593ED38FF6E9834B046AB36A37921A56BC236F13A91855",
+                "index": 1,
+                "total": 2,
+            },
+        },
+        "video": {
+            "type": "video",
+            "duration": 60000,
+            "contentProvider": {
+                "type": "external",
+                "originalContentUrl": "https://example.com/original.mp4",
+                "previewImageUrl": "https://example.com/preview.jpg",
+            },
+        },
         "audio": {"type": "audio", "duration": 60000, "contentProvider": {"type": "line"}},
         "file": {"type": "file", "fileName": "file.txt", "fileSize": 2138},
-        "location": {"type": "location", "title": "my location",
-                     "address": "1-3 Kioicho, Chiyoda-ku, Tokyo, 102-8282, Japan",
-                     "latitude": 35.67966, "longitude": 139.73669},
+        "location": {
+            "type": "location",
+            "title": "my location",
+            "address": "1-3 Kioicho, Chiyoda-ku, Tokyo, 102-8282, Japan",
+            "latitude": 35.67966,
+            "longitude": 139.73669,
+        },
     }
-    event["message"] = {"id": message_id, "quoteToken": "q3Plxr4AgKd" + message_id, **examples[kind]}
+    event["message"] = {
+        "id": message_id,
+        "quoteToken": "q3Plxr4AgKd" + message_id,
+        **examples[kind],
+    }
     return event
 
 
 def body_of(*events: dict[str, Any]) -> bytes:
     """A webhook body as LINE sends it (compact JSON, UTF-8)."""
-    return json.dumps({"destination": DESTINATION, "events": list(events)}, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        {"destination": DESTINATION, "events": list(events)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
 
 
 class LineWebhookSender:
@@ -128,8 +164,12 @@ class LineWebhookSender:
         self.channel_secret = channel_secret
         self.session = requests.Session()
 
-    def post(self, body: bytes, signature: Optional[str] = "sign",
-             session: Optional[requests.Session] = None) -> requests.Response:
+    def post(
+        self,
+        body: bytes,
+        signature: Optional[str] = "sign",
+        session: Optional[requests.Session] = None,
+    ) -> requests.Response:
         headers = {"Content-Type": "application/json"}
         if signature == "sign":
             headers["X-Line-Signature"] = sign(self.channel_secret, body)
@@ -137,7 +177,9 @@ class LineWebhookSender:
             headers["X-Line-Signature"] = signature
         return (session or self.session).post(self.url, data=body, headers=headers, timeout=30)
 
-    def send(self, *events: dict[str, Any], session: Optional[requests.Session] = None) -> requests.Response:
+    def send(
+        self, *events: dict[str, Any], session: Optional[requests.Session] = None
+    ) -> requests.Response:
         return self.post(body_of(*events), session=session)
 
 
@@ -152,7 +194,9 @@ def main() -> None:
     args = parser.parse_args()
     if not env.get("LINE_CHANNEL_SECRET"):
         raise SystemExit("Set LINE_CHANNEL_SECRET (the same value the assistant runs with).")
-    response = LineWebhookSender(args.rasa_url, env["LINE_CHANNEL_SECRET"]).send(text_event(args.user, args.text))
+    response = LineWebhookSender(args.rasa_url, env["LINE_CHANNEL_SECRET"]).send(
+        text_event(args.user, args.text)
+    )
     print(response.status_code, response.text)
 
 

@@ -3,6 +3,7 @@
 It can be told to fail (HTTP status) or to be slow, to test what happens when the
 clinic's alert endpoint misbehaves.
 """
+
 from __future__ import annotations
 
 import json

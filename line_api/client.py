@@ -3,6 +3,7 @@
 Only what we need: reply, push (with ``X-Line-Retry-Key``), get profile, and the loading
 animation. ``LINE_API_BASE_URL`` points the client at a fake for tests and local runs.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -96,14 +97,18 @@ class LineClient:
                     raise
                 logger.warning(
                     "LINE push failed (attempt %d/%d): %s; retrying with the same retry key.",
-                    attempt, self.push_attempts, error,
+                    attempt,
+                    self.push_attempts,
+                    error,
                 )
                 await asyncio.sleep(RETRY_PAUSE_SECONDS * attempt)
 
     async def profile(self, user_id: str) -> dict[str, Any]:
         """The user's profile: ``displayName``, ``language`` (may be absent), ..."""
         return await self._request(
-            "GET", f"/v2/bot/profile/{user_id}", timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS)
+            "GET",
+            f"/v2/bot/profile/{user_id}",
+            timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS),
         )
 
     async def show_loading(self, chat_id: str, seconds: int = LOADING_SECONDS) -> None:
@@ -135,7 +140,9 @@ class LineClient:
             ) as response:
                 payload = await _json_or_empty(response)
                 if response.status >= 400:
-                    raise LineApiError(response.status, str(payload.get("message") or response.reason))
+                    raise LineApiError(
+                        response.status, str(payload.get("message") or response.reason)
+                    )
                 return payload
         except asyncio.TimeoutError as error:
             raise LineApiError(None, f"timeout after {seconds} s") from error
@@ -144,9 +151,7 @@ class LineClient:
 
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout)
-            )
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
 
 

@@ -3,6 +3,7 @@
 LINE signs the raw request body with the channel secret: HMAC-SHA256, Base64-encoded.
 The check runs on the bytes as received, before the body is parsed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,4 +27,6 @@ def is_valid(channel_secret: str, body: bytes, signature: Optional[str]) -> bool
     if not channel_secret or not signature:
         return False
     expected = sign(channel_secret, body)
-    return hmac.compare_digest(expected.encode("ascii"), signature.strip().encode("ascii", "replace"))
+    return hmac.compare_digest(
+        expected.encode("ascii"), signature.strip().encode("ascii", "replace")
+    )

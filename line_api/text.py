@@ -4,6 +4,7 @@ LINE counts text length in UTF-16 code units (an emoji counts 2) and takes at mo
 message objects per call, text up to 5,000 characters, 13 quick-reply items with labels up
 to 20 characters.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ confident wrong guess nor low confidence can keep a red-flag message from the em
 or distress answer. The lists are copied into the model when training, like the
 tokenizer's dictionary, so a model behaves the same wherever it is loaded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,9 +29,7 @@ LISTS_FILE = "red_flags.yml"
 SAFETY_NET_KEY = "safety_net"  # parse-data key: which rule fired (read by the console)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class RedFlagOverride(GraphComponent):
     """Sets the intent to ``safety_emergency``/``safety_distress`` on a red flag."""
 
@@ -112,9 +111,7 @@ class RedFlagOverride(GraphComponent):
     def _force_intent(message: Message, intent: Text) -> None:
         forced = {"name": intent, "confidence": 1.0}
         ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get("name") != intent
+            entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != intent
         ]
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)

@@ -3,6 +3,7 @@
 The lists live in ``content/red_flags.yml``; this module only normalises text and applies
 them. Pure Python, so tests and the NLU component share it.
 """
+
 from __future__ import annotations
 
 import re

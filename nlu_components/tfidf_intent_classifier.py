@@ -6,17 +6,14 @@ same n-grams reached about 84% (bench/nlu_pipelines.py measures this). Character
 carry Thai misspellings and English typos; word n-grams carry the phrasing. It trains in
 seconds and classifies a message in about a millisecond, most of it the n-gram extraction.
 """
+
 from __future__ import annotations
 
 import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
-
+import numpy.typing as npt
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -27,8 +24,14 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
 
 MODEL_FILE = "tfidf_intent_classifier.skops"
 # What the stored model may contain; skops refuses anything else when loading.
@@ -56,7 +59,7 @@ def _store_weights_for_fast_scoring(classifier: LogisticRegression) -> None:
     classifier.coef_ = np.asfortranarray(classifier.coef_)
 
 
-def tfidf_features(vectorizer: TfidfVectorizer, idf: np.ndarray, texts: List[str]) -> Any:
+def tfidf_features(vectorizer: TfidfVectorizer, idf: FloatArray, texts: List[str]) -> Any:
     """``vectorizer.transform(texts)``, the same numbers, without its per-call overhead.
 
     scikit-learn 1.1 (the version Rasa 3.6 allows) rebuilds the IDF vector from a diagonal
@@ -73,14 +76,12 @@ def tfidf_features(vectorizer: TfidfVectorizer, idf: np.ndarray, texts: List[str
     return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     """Classifies intents from the tokenizer's words and the raw characters."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> List[Type[Any]]:
         """Needs tokens (word n-grams are built from them)."""
         return [Tokenizer]
 
@@ -117,7 +118,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
-        self._idf: Dict[Text, np.ndarray] = {}
+        self._idf: Dict[Text, FloatArray] = {}
         if model:
             self._prepare_for_scoring()
 
@@ -141,17 +142,27 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def _characters(message: Message) -> str:
         return (message.get(TEXT) or "").lower()
 
+    def _trained(self) -> Dict[Text, Any]:
+        if self._model is None:
+            raise RuntimeError("the intent classifier is not trained")
+        return self._model
+
     def _prepare_for_scoring(self) -> None:
-        _store_weights_for_fast_scoring(self._model["classifier"])
+        _store_weights_for_fast_scoring(self._trained()["classifier"])
         self._idf = self._idf_vectors()
 
-    def _idf_vectors(self) -> Dict[Text, np.ndarray]:
-        return {name: self._model[name].idf_ for name in ("words", "characters")}
+    def _idf_vectors(self) -> Dict[Text, FloatArray]:
+        return {name: self._trained()[name].idf_ for name in ("words", "characters")}
 
     def _features(self, messages: List[Message]) -> Any:
-        words = tfidf_features(self._model["words"], self._idf["words"], [self._words(m) for m in messages])
+        model = self._trained()
+        words = tfidf_features(
+            model["words"], self._idf["words"], [self._words(m) for m in messages]
+        )
         characters = tfidf_features(
-            self._model["characters"], self._idf["characters"], [self._characters(m) for m in messages]
+            model["characters"],
+            self._idf["characters"],
+            [self._characters(m) for m in messages],
         )
         return hstack([words, characters]).tocsr()
 
@@ -220,8 +231,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)[:limit]
             ranking = [
-                {"name": str(classifier.classes_[i]), "confidence": float(row[i])}
-                for i in order
+                {"name": str(classifier.classes_[i]), "confidence": float(row[i])} for i in order
             ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

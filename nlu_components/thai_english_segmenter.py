@@ -3,6 +3,7 @@
 Pure Python (no Rasa imports) so the tokenizer component, the benchmarks and the tests
 share one implementation.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,9 +43,7 @@ def read_word_list(path: str) -> list[str]:
     """Read a dictionary file: one word per line, blank lines and ``#`` comments skipped."""
     with open(path, encoding="utf-8") as handle:
         return [
-            line.strip()
-            for line in handle
-            if line.strip() and not line.lstrip().startswith("#")
+            line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")
         ]
 
 
@@ -64,9 +63,7 @@ class ThaiEnglishSegmenter:
         self.domain_words = sorted({w for w in domain_words if w}, key=len, reverse=True)
         self._trie: Trie = dict_trie(set(thai_words()) | set(self.domain_words))
         self._domain_pattern = (
-            re.compile("|".join(map(re.escape, self.domain_words)))
-            if self.domain_words
-            else None
+            re.compile("|".join(map(re.escape, self.domain_words))) if self.domain_words else None
         )
 
     def segment(self, text: str) -> list[Word]:

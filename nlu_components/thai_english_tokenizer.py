@@ -5,6 +5,7 @@ component wraps :class:`ThaiEnglishSegmenter` and, like Rasa's JiebaTokenizer, c
 domain dictionary into the model at training time and reads it back from there at load
 time, so a trained model never depends on files outside it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,9 +28,7 @@ logger = logging.getLogger(__name__)
 DICTIONARY_FILE = "domain_words.txt"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class ThaiEnglishTokenizer(Tokenizer):
     """PyThaiNLP ``newmm`` for Thai runs, spaCy's English rules for the rest."""
 
@@ -122,8 +121,5 @@ class ThaiEnglishTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         """Tokenizes the attribute's text; offsets point into the original text."""
         text = message.get(attribute)
-        tokens = [
-            Token(word.text, word.start, word.end)
-            for word in self._segmenter.segment(text)
-        ]
+        tokens = [Token(word.text, word.start, word.end) for word in self._segmenter.segment(text)]
         return self._apply_token_pattern(tokens)

@@ -9,6 +9,7 @@ effective file is the base plus the sections, written under ``var/``. Secrets st
 environment: every file only names variables, which Rasa expands when it reads the file.
 ``RASA_CREDENTIALS`` / ``RASA_ENDPOINTS`` name files of your own instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,9 @@ def effective_file(base: Path, sections: Sequence[Path], name: str) -> str:
     """``base`` when no section is switched on, else ``base`` + ``sections`` as ``var/<name>``."""
     if not sections:
         return str(base)
-    parts = [base.read_text(encoding="utf-8").rstrip()] + [s.read_text(encoding="utf-8").rstrip() for s in sections]
+    parts = [base.read_text(encoding="utf-8").rstrip()] + [
+        s.read_text(encoding="utf-8").rstrip() for s in sections
+    ]
     VAR_DIR.mkdir(exist_ok=True)
     target = VAR_DIR / name
     # Written atomically: stacks started side by side (tests) write the same text.

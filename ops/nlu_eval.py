@@ -5,6 +5,7 @@
 The held-out sets (tests/nlu/heldout_<lang>.yml) are written separately from the
 training data; tests/rasa/test_heldout_sets.py checks they are not near copies of it.
 """
+
 from __future__ import annotations
 
 import argparse

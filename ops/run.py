@@ -2,6 +2,7 @@
 
 Ctrl-C (or SIGTERM) stops every process this started.
 """
+
 from __future__ import annotations
 
 import signal
@@ -34,7 +35,7 @@ def main() -> int:
             f"\nReady in {seconds:.1f} s. Talk to the assistant:\n"
             f"  REST:       curl -s {stack.rasa_url}/webhooks/rest/webhook "
             "-H 'Content-Type: application/json' "
-            "-d '{\"sender\": \"me\", \"message\": \"สเต็มเซลล์คืออะไรคะ\"}'\n"
+            '-d \'{"sender": "me", "message": "สเต็มเซลล์คืออะไรคะ"}\'\n'
             f"  Website:    {stack.web_url}/ (Thai)  {stack.web_url}/en.html (English)\n"
             f"  socket.io:  {stack.env['RASA_PUBLIC_URL']}/socket.io\n"
             f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"

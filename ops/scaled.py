@@ -6,6 +6,7 @@ staff console (its tables on PostgreSQL too): Rasa's own scaling model. The same
 endpoints.yml as the embedded default; only the environment differs (see
 ``scaled_overrides``). Ctrl-C stops everything it started.
 """
+
 from __future__ import annotations
 
 import signal
@@ -58,8 +59,11 @@ def ensure_database(url: str) -> None:
     """Creates the tracker store's PostgreSQL database when it does not exist yet."""
     parsed = make_url(url)
     connection = psycopg2.connect(
-        host=parsed.host, port=parsed.port or 5432, user=parsed.username,
-        password=parsed.password, dbname="postgres",
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        dbname="postgres",
     )
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -70,21 +74,32 @@ def ensure_database(url: str) -> None:
 
 
 def render_nginx(run_dir: Path, public_port: str, rasa_ports: list[str]) -> Path:
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in rasa_ports)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in rasa_ports
+    )
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
     path = run_dir / "nginx.conf"
-    path.write_text(TEMPLATE.read_text().format(run_dir=run_dir, public_port=public_port, servers=servers))
+    path.write_text(
+        TEMPLATE.read_text().format(run_dir=run_dir, public_port=public_port, servers=servers)
+    )
     return path
 
 
 class ScaledStack:
     """The scaled topology: action server, N Rasa instances, nginx in front."""
 
-    def __init__(self, overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None,
-                 run_dir: Optional[Path] = None, rasa_ports: Optional[list[str]] = None) -> None:
+    def __init__(
+        self,
+        overrides: Optional[Mapping[str, str]] = None,
+        log_dir: Optional[Path] = None,
+        run_dir: Optional[Path] = None,
+        rasa_ports: Optional[list[str]] = None,
+    ) -> None:
         base = environment(overrides)
-        self.stack: Stack = make_stack({**scaled_overrides(base), **(overrides or {})}, log_dir=log_dir)
+        self.stack: Stack = make_stack(
+            {**scaled_overrides(base), **(overrides or {})}, log_dir=log_dir
+        )
         self.run_dir = run_dir or VAR_DIR / "scaled"
         instances = int(self.stack.env["RASA_INSTANCES"])
         first = int(self.stack.env["RASA_PORT"])
@@ -109,10 +124,13 @@ class ScaledStack:
         services = self.stack._build(["actions", "console"] if with_console else ["actions"]) + [
             self.stack.rasa_service(f"rasa-{i + 1}", port) for i, port in enumerate(self.rasa_ports)
         ]
-        services.append(Service(
-            "nginx", ["nginx", "-c", str(conf), "-p", str(self.run_dir)],
-            f"{self.url}/status?token={self.stack.token}",
-        ))
+        services.append(
+            Service(
+                "nginx",
+                ["nginx", "-c", str(conf), "-p", str(self.run_dir)],
+                f"{self.url}/status?token={self.stack.token}",
+            )
+        )
         return self.stack.start_services(services)
 
     def stop(self) -> None:

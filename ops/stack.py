@@ -3,6 +3,7 @@
 Used by ``make run`` (ops/run.py) and by the end-to-end tests, so the tests exercise the
 same start-up as a person does.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,9 @@ from typing import IO, Mapping, Optional, Sequence
 
 import requests
 
-from ops.config_files import credentials_file, endpoints_file
 from assistant.paths import MODEL_PATH, ROOT, VAR_DIR
 from assistant.settings import environment
+from ops.config_files import credentials_file, endpoints_file
 
 START_TIMEOUT_SECONDS = 120.0
 
@@ -141,9 +142,13 @@ class Stack:
         for service in self.services:
             while not service.is_ready():
                 if service.process and service.process.poll() is not None:
-                    raise RuntimeError(f"{service.name} exited with {service.process.returncode}{self._log_hint(service)}")
+                    raise RuntimeError(
+                        f"{service.name} exited with {service.process.returncode}{self._log_hint(service)}"
+                    )
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{service.name} not ready after {timeout:.0f} s{self._log_hint(service)}")
+                    raise TimeoutError(
+                        f"{service.name} not ready after {timeout:.0f} s{self._log_hint(service)}"
+                    )
                 time.sleep(0.25)
 
     def stop(self) -> None:
@@ -162,14 +167,26 @@ class Stack:
         catalogue = {
             "actions": Service(
                 "actions",
-                [python, "-m", "rasa_sdk", "--actions", "actions", "--port", self.env["ACTION_PORT"]],
+                [
+                    python,
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    self.env["ACTION_PORT"],
+                ],
                 f"{self.action_url}/health",
             ),
             "rasa": self.rasa_service("rasa", self.env["RASA_PORT"]),
             # The demo clinic pages and the chat widget's files (web/serve.py).
-            "web": Service("web", [python, "-m", "web.serve"], f"{self.web_url}/widget/config.json"),
+            "web": Service(
+                "web", [python, "-m", "web.serve"], f"{self.web_url}/widget/config.json"
+            ),
             # The staff console (Django): migrates, refreshes its index, then serves.
-            "console": Service("console", [python, "-m", "console.serve"], f"{self.console_url}/login/"),
+            "console": Service(
+                "console", [python, "-m", "console.serve"], f"{self.console_url}/login/"
+            ),
         }
         return [catalogue[name] for name in which]
 
@@ -181,20 +198,31 @@ class Stack:
         return Service(
             name,
             [
-                sys.executable, "-m", module, "run",
-                "--model", self.env.get("RASA_MODEL", str(MODEL_PATH)),
-                "--endpoints", endpoints_file(self.env),
-                "--credentials", credentials_file(self.env),
-                "--port", port,
+                sys.executable,
+                "-m",
+                module,
+                "run",
+                "--model",
+                self.env.get("RASA_MODEL", str(MODEL_PATH)),
+                "--endpoints",
+                endpoints_file(self.env),
+                "--credentials",
+                credentials_file(self.env),
+                "--port",
+                port,
                 "--enable-api",
-                "--auth-token", self.token,
-                "--cors", *self.env["CORS_ORIGINS"].split(),
+                "--auth-token",
+                self.token,
+                "--cors",
+                *self.env["CORS_ORIGINS"].split(),
             ],
             f"http://127.0.0.1:{port}/status?token={self.token}",
         )
 
 
-def make_stack(overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None) -> Stack:
+def make_stack(
+    overrides: Optional[Mapping[str, str]] = None, log_dir: Optional[Path] = None
+) -> Stack:
     """A stack configured from the environment (plus ``overrides``)."""
     VAR_DIR.mkdir(exist_ok=True)
     return Stack(env=environment(overrides), log_dir=log_dir)

@@ -5,6 +5,7 @@ seconds; hashing the inputs takes milliseconds, so a second ``make run`` starts 
 The tokenizer's dictionary and the red-flag lists are inputs too: Rasa copies them into
 the model but does not fingerprint them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,12 +62,20 @@ def train(model: Path = MODEL_PATH, config: str = "config.yml", force: bool = Fa
     started = time.monotonic()
     model.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", config,
-        "--domain", "domain.yml",
-        "--data", "data",
-        "--out", str(model.parent),
-        "--fixed-model-name", model.name.removesuffix(".tar.gz"),
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        config,
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(model.parent),
+        "--fixed-model-name",
+        model.name.removesuffix(".tar.gz"),
         "--force",
     ]
     subprocess.run(command, cwd=ROOT, env=environment(), check=True)

@@ -19,6 +19,7 @@ stock Rasa can be run beside it, that it is still needed).
 - ``sql_tracker_store``: ``TunedSQLTrackerStore``, named in ``endpoints.yml``
   (``type: rasa_extensions.sql_tracker_store.TunedSQLTrackerStore``), not patched in.
 """
+
 from __future__ import annotations
 
 from rasa_extensions import (

@@ -1,4 +1,5 @@
 """``python -m rasa_extensions run ...``: Rasa's own command line with our changes applied."""
+
 from __future__ import annotations
 
 import sys

@@ -10,6 +10,7 @@ Found: the "action server down" fault test (``tests/e2e/test_action_server_down.
 Rasa issue: https://github.com/RasaHQ/rasa/issues/7630 ("Action server failure handling",
 open): Rasa has no way to answer the user when the action server fails.
 """
+
 from __future__ import annotations
 
 import logging

@@ -15,6 +15,7 @@ the ``oneOf`` exactly when it fits the one schema its name picks: that is checke
 and a response this quick check does not accept goes through the full schema, so what is
 accepted and every error message are Rasa's.
 """
+
 from __future__ import annotations
 
 import copy

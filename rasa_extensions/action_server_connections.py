@@ -7,6 +7,7 @@ idle connection is let go after ``KEEP_ALIVE_SECONDS``, before the action server
 limit (Sanic: 5 s), so a request is never sent on a connection the server is closing.
 Timeouts, headers and errors are Rasa's.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 Its words are ``service.unavailable`` in ``content/messages.yml``; its language is the
 conversation's (or, for a message that could not be handled, the message's own).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -30,7 +31,9 @@ def apology_event(tracker: Any) -> BotUttered:
     )
 
 
-def apology_for_message(text: Optional[str], metadata: Optional[Mapping[str, Any]]) -> tuple[str, str]:
+def apology_for_message(
+    text: Optional[str], metadata: Optional[Mapping[str, Any]]
+) -> tuple[str, str]:
     """(language, text) of the apology for a message that could not be handled."""
     language = message_language(text or "", (metadata or {}).get("language"))
     return language, _texts().text(APOLOGY_KEY, language)

@@ -5,6 +5,7 @@ subclasses (27 us per event, so ~1.5 ms for a 60-event conversation, on every me
 py-spy, 2026-12-05). Here each event name's class is looked up once and remembered;
 unknown names still go through Rasa's lookup (and its error).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text

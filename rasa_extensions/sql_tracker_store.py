@@ -25,6 +25,7 @@ Tried and dropped: committing on a worker thread so the event loop need not wait
 disk. Measured side by side (2026-12-05, 80 patients, 20 at a time): 89-96 replies/s with
 the thread, 99-107 without; the thread competes with the event loop for the GIL.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -74,7 +75,11 @@ class TunedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
+            None,
+            "",
+            ":memory:",
+        ):
             url = self.engine.url
             self.engine.dispose()
             self.engine = pooled_sqlite_engine(url)
@@ -96,4 +101,3 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: Any) -> None:
         await super().save(tracker)
         remember_stored_events(tracker)
-

@@ -10,6 +10,7 @@ error goes through, so the message is refused with the apology
 instead of an empty conversation. Once the database is back, the connection pool
 reconnects by itself.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@ the message itself was not processed or recorded (they can send it again), and t
 is logged. Found by the PostgreSQL-restart and Redis-down fault tests
 (``tests/scale/test_faults.py``).
 """
+
 from __future__ import annotations
 
 import logging

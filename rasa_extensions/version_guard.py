@@ -6,6 +6,7 @@ version those may have moved or changed meaning, and a patch would then fail sil
 break something subtly. ``requirements.lock`` pins Rasa; a test checks that it pins this
 version, so raising the pin means reading every module here again.
 """
+
 from __future__ import annotations
 
 from rasa.version import __version__ as INSTALLED_RASA

@@ -1,4 +1,5 @@
 """Fixtures shared by several test folders."""
+
 from __future__ import annotations
 
 import pytest

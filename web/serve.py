@@ -9,27 +9,28 @@ Only ``web/site/`` is served, plus two generated or mapped paths:
 
 Usage: ``python -m web.serve`` (port ``WEB_PORT``, address ``WEB_HOST``).
 """
+
 from __future__ import annotations
 
 import json
-import os
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Mapping
+
+from assistant.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent
 SITE_DIR = WEB_DIR / "site"
 SOCKET_IO_CLIENT = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 
 
-def widget_config(env: Mapping[str, str]) -> dict[str, object]:
+def widget_config(settings: Settings) -> dict[str, object]:
     """What the widget needs to know about the server side."""
     return {
-        "socketUrl": env.get("RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
+        "socketUrl": settings.rasa_public_url,
         "socketPath": "/socket.io/",
-        "maxChars": int(env.get("MAX_MESSAGE_CHARS", "2000")),
+        "maxChars": settings.max_message_chars,
     }
 
 
@@ -80,10 +81,14 @@ SiteHandler.extensions_map = {
 
 def main() -> int:
     if not SOCKET_IO_CLIENT.exists():
-        print(f"error: {SOCKET_IO_CLIENT} is missing: run `npm ci` in web/ (scripts/bootstrap.sh does)", file=sys.stderr)
+        print(
+            f"error: {SOCKET_IO_CLIENT} is missing: run `npm ci` in web/ (scripts/bootstrap.sh does)",
+            file=sys.stderr,
+        )
         return 1
-    SiteHandler.config = json.dumps(widget_config(os.environ)).encode()
-    address = (os.environ.get("WEB_HOST", "127.0.0.1"), int(os.environ.get("WEB_PORT", "8080")))
+    settings = Settings.load()
+    SiteHandler.config = json.dumps(widget_config(settings)).encode()
+    address = (settings.env["WEB_HOST"], settings.integer("WEB_PORT"))
     server = ThreadingHTTPServer(address, partial(SiteHandler, directory=str(SITE_DIR)))
     print(f"web: serving {SITE_DIR} on http://{address[0]}:{address[1]}/", file=sys.stderr)
     try:

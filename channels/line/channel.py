@@ -20,6 +20,7 @@ A turn's bot messages are collected and sent in one reply call; if the reply tok
 longer works, they are pushed instead (with a retry key). Out-of-turn messages (staff
 replies through the HTTP API with ``output_channel=line``) are pushed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,16 +28,15 @@ import logging
 from collections import OrderedDict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Mapping, Optional, Sequence, Text
 
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
-
 from rasa.core.channels.channel import (
     CollectingOutputChannel,
     InputChannel,
     OutputChannel,
     UserMessage,
 )
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from assistant.language import LANGUAGES
 from assistant.texts import ChannelTexts
@@ -221,9 +221,7 @@ class LineInput(InputChannel):
     def get_output_channel(self) -> OutputChannel:
         return LinePushOutput(self.client)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         line_webhook = Blueprint("line_webhook", __name__)
 
         @line_webhook.route("/", methods=["GET"])
@@ -237,9 +235,13 @@ class LineInput(InputChannel):
         @line_webhook.listener("before_server_stop")
         async def finish_acknowledged_events(*_: Any) -> None:
             if self.queues.busy:
-                logger.info("Stopping: finishing LINE events of %d conversations first.", self.queues.busy)
+                logger.info(
+                    "Stopping: finishing LINE events of %d conversations first.", self.queues.busy
+                )
             if not await self.queues.finish(SHUTDOWN_DRAIN_SECONDS):
-                logger.error("Stopped with LINE events of %d conversations unanswered.", self.queues.busy)
+                logger.error(
+                    "Stopped with LINE events of %d conversations unanswered.", self.queues.busy
+                )
 
         @line_webhook.listener("after_server_stop")
         async def close_client(*_: Any) -> None:
@@ -298,9 +300,11 @@ class LineInput(InputChannel):
             logger.info("LINE user %s unfollowed (blocked) the account.", user_id)
         elif event.type == "message" and event.message_type in NOT_TEXT:
             language = await self._conversation_language(user_id, agent)
-            await self._send(user_id, event.reply_token, text_messages(
-                self.texts.texts("chat.text_only", language)
-            ))
+            await self._send(
+                user_id,
+                event.reply_token,
+                text_messages(self.texts.texts("chat.text_only", language)),
+            )
         else:
             logger.info("LINE event %s (%s) ignored.", event.type, event.message_type or "-")
 
@@ -343,7 +347,9 @@ class LineInput(InputChannel):
             )
         except Exception:  # the assistant failed: say so rather than leave the user waiting
             logger.exception("The assistant could not handle a LINE message of %s.", user_id)
-            fallback = self.texts.texts("service.unavailable", language or self.texts.default_language)
+            fallback = self.texts.texts(
+                "service.unavailable", language or self.texts.default_language
+            )
             collector.messages = [{"text": text} for text in fallback]
         finally:
             await loading.stop()

@@ -7,6 +7,7 @@ rest goes out in further batches (pushes). Buttons become quick replies with pos
 actions, so the intent payload (``/therapy_cost``) never shows in the chat; the chat
 shows the button's title instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 The body is ``{"destination": "U...", "events": [...]}``; LINE's verification request
 has an empty ``events`` list. Anything else is rejected with ``WebhookError`` (HTTP 400).
 """
+
 from __future__ import annotations
 
 import json

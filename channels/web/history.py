@@ -4,6 +4,7 @@ The tracker store is the record of a conversation (docs/design.md), so a reloade
 asks the server for its history instead of keeping health questions in the browser; staff
 replies sent while the page was closed appear when the patient comes back.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -20,7 +21,9 @@ def bot_parts(text: str) -> List[str]:
     return [part for part in text.strip().split("\n\n") if part] or [text]
 
 
-def conversation_history(tracker: Optional[DialogueStateTracker], limit: int = MAX_HISTORY_MESSAGES) -> Dict[str, Any]:
+def conversation_history(
+    tracker: Optional[DialogueStateTracker], limit: int = MAX_HISTORY_MESSAGES
+) -> Dict[str, Any]:
     """``{"messages": [...], "handed_off": bool}`` for the ``session_history`` event.
 
     Each message is ``{"from": "user"|"bot"|"staff", "text", "metadata"}``; the last bot
@@ -47,6 +50,8 @@ def conversation_history(tracker: Optional[DialogueStateTracker], limit: int = M
         messages[-1]["quick_replies"] = [
             {"title": b["title"], "payload": b["payload"]}
             for b in buttons
-            if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+            if isinstance(b, dict)
+            and isinstance(b.get("title"), str)
+            and isinstance(b.get("payload"), str)
         ]
     return {"messages": messages[-limit:], "handed_off": tracker.is_paused()}

@@ -4,6 +4,7 @@ They come from ``content/messages.yml`` through the shared ``ChannelTexts`` (the
 validated content as the actions' replies); the channel only picks the language (the one
 language rule, ``assistant.language``) and fills ``{max_chars}``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

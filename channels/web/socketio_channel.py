@@ -28,6 +28,7 @@ use ``output_channel=socketio`` (docs/design.md). What it changes against Rasa 3
   for ``n`` of them instead of guessing when the answer is complete. The widget does not
   ask for it.
 """
+
 from __future__ import annotations
 
 import json
@@ -118,7 +119,11 @@ class WebSocketIOOutput(SocketIOOutput):
             last = index == len(parts) - 1
             await self._send_message(
                 recipient_id,
-                {"text": part, "metadata": metadata, "quick_replies": quick_replies if last else []},
+                {
+                    "text": part,
+                    "metadata": metadata,
+                    "quick_replies": quick_replies if last else [],
+                },
             )
 
     async def send_notice(self, recipient_id: Text, notice: Notice) -> None:
@@ -196,7 +201,9 @@ class WebSocketIOInput(SocketIOInput):
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if not self.origin_allowed(origin):
-                logger.warning("socket.io connection from origin %r refused (not in CORS_ORIGINS)", origin)
+                logger.warning(
+                    "socket.io connection from origin %r refused (not in CORS_ORIGINS)", origin
+                )
                 return False
             return True
 
@@ -236,11 +243,15 @@ class WebSocketIOInput(SocketIOInput):
         """Handles one frame; returns the acknowledgement (None for a dropped frame)."""
         assert self.sio is not None
         if not isinstance(data, dict):
-            logger.warning("socket.io frame from %s dropped: not an object (%s)", sid, type(data).__name__)
+            logger.warning(
+                "socket.io frame from %s dropped: not an object (%s)", sid, type(data).__name__
+            )
             return
         if self.session_persistence:
             # Only the conversation this socket was given: a frame cannot name another one.
-            sender_id = (await self.sio.get_session(sid, namespace=self.namespace)).get("session_id")
+            sender_id = (await self.sio.get_session(sid, namespace=self.namespace)).get(
+                "session_id"
+            )
             if not sender_id or data.get("session_id") != sender_id:
                 logger.warning("socket.io frame from %s dropped: not its session_id", sid)
                 return
@@ -252,7 +263,12 @@ class WebSocketIOInput(SocketIOInput):
         if not isinstance(text, str):
             await output.send_notice(sender_id, self._notice("chat.text_only", "", language))
         elif len(text) > self.max_chars:
-            logger.info("message of %d characters from %s refused (limit %d)", len(text), sender_id, self.max_chars)
+            logger.info(
+                "message of %d characters from %s refused (limit %d)",
+                len(text),
+                sender_id,
+                self.max_chars,
+            )
             await output.send_notice(sender_id, self._notice("chat.too_long", text, language))
         else:
             metadata = {"language": language} if language else {}

@@ -1,4 +1,5 @@
 """Figures for the analytics page, from the derived index (one period at a time)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,12 @@ def _series(rows, key: str, value: str) -> dict[str, dict[dt.date, int]]:
 def figures(period: Period, top: int = 10) -> Figures:
     days = ConversationDay.objects.filter(day__gte=period.start, day__lte=period.end)
     result = Figures(period)
-    result.by_language = _series(days.values("day", "language").annotate(n=Sum("user_messages")), "language", "n")
-    result.by_channel = _series(days.values("day", "channel").annotate(n=Sum("user_messages")), "channel", "n")
+    result.by_language = _series(
+        days.values("day", "language").annotate(n=Sum("user_messages")), "language", "n"
+    )
+    result.by_channel = _series(
+        days.values("day", "channel").annotate(n=Sum("user_messages")), "channel", "n"
+    )
     safety = days.values("day").annotate(n=Sum("safety_events"))
     result.safety_by_day = {"safety": {row["day"]: row["n"] for row in safety if row["n"]}}
     totals = days.aggregate(messages=Sum("user_messages"), fallbacks=Sum("fallbacks"))
@@ -82,7 +87,9 @@ def figures(period: Period, top: int = 10) -> Figures:
     result.handed_off = handoffs.values("conversation").distinct().count()
     waits = sorted(
         (answered - paused).total_seconds() / 60
-        for paused, answered in handoffs.exclude(answered_at=None).values_list("paused_at", "answered_at")
+        for paused, answered in handoffs.exclude(answered_at=None).values_list(
+            "paused_at", "answered_at"
+        )
     )
     result.still_waiting = handoffs.filter(answered_at=None).count()
     if waits:

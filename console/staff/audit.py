@@ -1,4 +1,5 @@
 """Writing the audit log: one call per action staff take on personal data."""
+
 from __future__ import annotations
 
 from typing import Any, Optional

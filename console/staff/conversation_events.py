@@ -4,6 +4,7 @@ The event shapes and the helpers that read them are the contract in
 ``assistant/conversation.py`` (``docs/design.md``); this module turns a conversation into
 what the console's list, queue, charts and transcript show.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,14 +75,18 @@ class ConversationFacts:
     handoffs: list[HandoffFacts] = field(default_factory=list)
 
 
-def summarise(sender_id: str, events: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> ConversationFacts:
+def summarise(
+    sender_id: str, events: Iterable[Mapping[str, Any]], zone: ZoneInfo
+) -> ConversationFacts:
     """Reads one conversation's events, oldest first, into ``ConversationFacts``."""
     facts = ConversationFacts(sender_id)
     pending_user: Optional[Mapping[str, Any]] = None  # waits for its language slot
 
     def count_user(event: Mapping[str, Any], language: str) -> None:
         stamp = when(event.get("timestamp"))
-        day = facts.days.setdefault((stamp.astimezone(zone).date(), language, facts.channel), DayCounts())
+        day = facts.days.setdefault(
+            (stamp.astimezone(zone).date(), language, facts.channel), DayCounts()
+        )
         day.user_messages += 1
         day.fallbacks += intent_of(event)[0] == FALLBACK_INTENT
         day.safety_events += is_safety_user(event)
@@ -117,7 +122,9 @@ def summarise(sender_id: str, events: Iterable[Mapping[str, Any]], zone: ZoneInf
             metadata = bot_metadata(event)
             topic = metadata.get("topic") or ""
             language = metadata.get("language") or facts.language
-            day = facts.days.setdefault((stamp.astimezone(zone).date(), language, facts.channel), DayCounts())
+            day = facts.days.setdefault(
+                (stamp.astimezone(zone).date(), language, facts.channel), DayCounts()
+            )
             day.bot_messages += 1
             if topic and topic != STAFF_REPLY_TOPIC and not metadata.get("staff"):
                 day.topics.append(topic)
@@ -180,8 +187,13 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
             intent, confidence = intent_of(event)
             safety_net = safety_net_of(event)
             last_user = TranscriptLine(
-                event_id, "user", stamp, text=event.get("text") or "", intent=intent,
-                confidence=confidence, safety=safety_net.get("kind") or "",
+                event_id,
+                "user",
+                stamp,
+                text=event.get("text") or "",
+                intent=intent,
+                confidence=confidence,
+                safety=safety_net.get("kind") or "",
                 language=(event.get("metadata") or {}).get("language") or "",
                 channel=event.get("input_channel") or "",
             )
@@ -192,20 +204,40 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
             metadata = bot_metadata(event)
             topic = metadata.get("topic") or ""
             buttons = [b.get("title", "") for b in ((event.get("data") or {}).get("buttons") or [])]
-            lines.append(TranscriptLine(
-                event_id, "staff" if metadata.get("staff") else "bot", stamp,
-                text=event.get("text") or "", language=metadata.get("language") or "",
-                topic=topic, disclaimer=metadata.get("disclaimer") or "",
-                safety=topic if topic in SAFETY_TOPICS else "",
-                staff_user=metadata.get("staff_user") or "", buttons=buttons,
-            ))
+            lines.append(
+                TranscriptLine(
+                    event_id,
+                    "staff" if metadata.get("staff") else "bot",
+                    stamp,
+                    text=event.get("text") or "",
+                    language=metadata.get("language") or "",
+                    topic=topic,
+                    disclaimer=metadata.get("disclaimer") or "",
+                    safety=topic if topic in SAFETY_TOPICS else "",
+                    staff_user=metadata.get("staff_user") or "",
+                    buttons=buttons,
+                )
+            )
         elif kind == "pause":
             handoff = handoff_of(event)
-            lines.append(TranscriptLine(event_id, "pause", stamp, reason=handoff.get("reason") or "",
-                                        summary=handoff.get("summary") or ""))
+            lines.append(
+                TranscriptLine(
+                    event_id,
+                    "pause",
+                    stamp,
+                    reason=handoff.get("reason") or "",
+                    summary=handoff.get("summary") or "",
+                )
+            )
         elif kind == "resume":
-            lines.append(TranscriptLine(event_id, "resume", stamp,
-                                        staff_user=(event.get("metadata") or {}).get("staff_user") or ""))
+            lines.append(
+                TranscriptLine(
+                    event_id,
+                    "resume",
+                    stamp,
+                    staff_user=(event.get("metadata") or {}).get("staff_user") or "",
+                )
+            )
         elif kind == "session_started":
             lines.append(TranscriptLine(event_id, "session", stamp))
     return lines

@@ -6,6 +6,7 @@ index rows of every conversation they belong to from *all* of that conversation'
 events. Rebuilding is idempotent, so reading an event twice is harmless, and a
 conversation whose events are gone is dropped. The tracker store stays the record.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
@@ -20,18 +21,34 @@ from console.staff.conversation_events import ConversationFacts, summarise
 from console.staff.masking import mask_personal_data
 from console.staff.models import Conversation, ConversationDay, Handoff, IndexState
 
-OVERLAP_EVENTS = 200  # re-read this many ids before the newest: concurrent writers commit out of order
+OVERLAP_EVENTS = (
+    200  # re-read this many ids before the newest: concurrent writers commit out of order
+)
 BATCH_EVENTS = 20_000
 
 FIELDS = [
-    "channel", "language", "languages", "first_question", "topics", "handed_off", "safety",
-    "fallback", "paused", "paused_at", "handoff_reason", "handoff_summary", "started_at",
-    "last_activity", "user_messages", "search_text", "search_text_masked",
+    "channel",
+    "language",
+    "languages",
+    "first_question",
+    "topics",
+    "handed_off",
+    "safety",
+    "fallback",
+    "paused",
+    "paused_at",
+    "handoff_reason",
+    "handoff_summary",
+    "started_at",
+    "last_activity",
+    "user_messages",
+    "search_text",
+    "search_text_masked",
 ]
 
 
 def _joined(values: Iterable[str]) -> str:
-    """",a,b," so a ``contains`` filter matches whole values."""
+    """ ",a,b," so a ``contains`` filter matches whole values."""
     values = list(values)
     return f",{','.join(values)}," if values else ""
 
@@ -39,13 +56,22 @@ def _joined(values: Iterable[str]) -> str:
 def _apply(conversation: Conversation, facts: ConversationFacts) -> Conversation:
     search_text = "\n".join(facts.search_lines)
     values = {
-        "channel": facts.channel, "language": facts.language, "languages": _joined(facts.languages),
-        "first_question": facts.first_question, "topics": _joined(facts.topics),
-        "handed_off": facts.handed_off, "safety": facts.safety, "fallback": facts.fallback,
-        "paused": facts.paused, "paused_at": facts.paused_at if facts.paused else None,
-        "handoff_reason": facts.handoff_reason, "handoff_summary": facts.handoff_summary,
-        "started_at": facts.started_at, "last_activity": facts.last_activity,
-        "user_messages": facts.user_messages, "search_text": search_text,
+        "channel": facts.channel,
+        "language": facts.language,
+        "languages": _joined(facts.languages),
+        "first_question": facts.first_question,
+        "topics": _joined(facts.topics),
+        "handed_off": facts.handed_off,
+        "safety": facts.safety,
+        "fallback": facts.fallback,
+        "paused": facts.paused,
+        "paused_at": facts.paused_at if facts.paused else None,
+        "handoff_reason": facts.handoff_reason,
+        "handoff_summary": facts.handoff_summary,
+        "started_at": facts.started_at,
+        "last_activity": facts.last_activity,
+        "user_messages": facts.user_messages,
+        "search_text": search_text,
         "search_text_masked": mask_personal_data(search_text),
     }
     for name, value in values.items():
@@ -73,7 +99,11 @@ def rebuild(sender_ids: Iterable[str]) -> int:
     Conversation.objects.bulk_update(updated, FIELDS, batch_size=500)
     Conversation.objects.bulk_create(created, batch_size=500)
     if created and created[0].pk is None:  # SQLite before 3.35 returns no ids
-        ids = dict(Conversation.objects.filter(sender_id__in=[c.sender_id for c in created]).values_list("sender_id", "pk"))
+        ids = dict(
+            Conversation.objects.filter(sender_id__in=[c.sender_id for c in created]).values_list(
+                "sender_id", "pk"
+            )
+        )
         for conversation in created:
             conversation.pk = ids[conversation.sender_id]
     rows = updated + created
@@ -82,19 +112,32 @@ def rebuild(sender_ids: Iterable[str]) -> int:
     ConversationDay.objects.bulk_create(
         [
             ConversationDay(
-                conversation=c, day=day, language=language, channel=channel,
-                user_messages=n.user_messages, bot_messages=n.bot_messages, fallbacks=n.fallbacks,
-                safety_events=n.safety_events, topics=_joined(n.topics),
+                conversation=c,
+                day=day,
+                language=language,
+                channel=channel,
+                user_messages=n.user_messages,
+                bot_messages=n.bot_messages,
+                fallbacks=n.fallbacks,
+                safety_events=n.safety_events,
+                topics=_joined(n.topics),
             )
-            for c in rows for (day, language, channel), n in facts[c.sender_id].days.items()
+            for c in rows
+            for (day, language, channel), n in facts[c.sender_id].days.items()
         ],
         batch_size=1000,
     )
     Handoff.objects.bulk_create(
         [
-            Handoff(conversation=c, paused_at=h.paused_at, reason=h.reason, answered_at=h.answered_at,
-                    resumed_at=h.resumed_at)
-            for c in rows for h in facts[c.sender_id].handoffs
+            Handoff(
+                conversation=c,
+                paused_at=h.paused_at,
+                reason=h.reason,
+                answered_at=h.answered_at,
+                resumed_at=h.resumed_at,
+            )
+            for c in rows
+            for h in facts[c.sender_id].handoffs
         ],
         batch_size=1000,
     )
@@ -107,7 +150,9 @@ def _locked_state() -> IndexState:
     return state or IndexState.objects.create(pk=1)
 
 
-def refresh_index(batch: int = BATCH_EVENTS, progress: Optional[Callable[[int, int], None]] = None) -> int:
+def refresh_index(
+    batch: int = BATCH_EVENTS, progress: Optional[Callable[[int, int], None]] = None
+) -> int:
     """Brings the index up to date with the tracker store; returns conversations rebuilt."""
     if not tracker_store.exists():
         return 0

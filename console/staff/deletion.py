@@ -1,4 +1,5 @@
 """Deleting conversations: from the tracker store, the index and the console's tables."""
+
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional
@@ -30,7 +31,13 @@ def delete_conversations(
                 model.objects.filter(sender_id=sender_id).delete()
             conversation_index.drop([sender_id])
             deleted = tracker_store.delete_conversations([sender_id])
-            audit.record(AuditEntry.Action.DELETE, sender_id, f"{reason}: {deleted} events",
-                         request=request, user=user, username=username)
+            audit.record(
+                AuditEntry.Action.DELETE,
+                sender_id,
+                f"{reason}: {deleted} events",
+                request=request,
+                user=user,
+                username=username,
+            )
         total += deleted
     return total

@@ -1,4 +1,5 @@
 """Forms: the list's filters and the staff actions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,12 @@ class ConversationFilterForm(forms.Form):
     safety = forms.ChoiceField(label=_("Safety"), choices=YES_NO, required=False)
     fallback = forms.ChoiceField(label=_("Fallback"), choices=YES_NO, required=False)
     topic = forms.CharField(label=_("Topic"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def _intent_choices() -> list[tuple[str, str]]:
@@ -37,19 +42,29 @@ class FlagForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply to the patient"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Reply to the patient"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    days = forms.ChoiceField(label=_("Period"), required=False,
-                             choices=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days"))])
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days"))],
+    )
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = timezone.localdate()

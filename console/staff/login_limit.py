@@ -3,6 +3,7 @@
 Hand-written (about 30 lines) rather than django-axes: it is not in requirements.lock,
 and failures are kept in the database so several server processes share the count.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Personal data masked for reviewers: one function, used by every view and export."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ LINE_ID = "[LINE ID]"
 
 
 def _keep_label(match: re.Match) -> str:
-    connector = re.match(r"(?:is\s+|คือ\s*)?", match.group(0)[len(match.group(1)):]).group(0)
+    connector = re.match(r"(?:is\s+|คือ\s*)?", match.group(0)[len(match.group(1)) :]).group(0)
     return match.group(1) + connector + LINE_ID
 
 

@@ -5,6 +5,7 @@ The tracker store stays the single record of every conversation. ``Conversation`
 any time, ``refresh_conversation_index``) so lists and charts stay fast at 100,000
 conversations; reviews, flags, notes, claims and the audit log are the console's own.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,7 +95,9 @@ class ConversationDay(models.Model):
 class Handoff(models.Model):
     """One pause of a conversation for staff, with when staff first answered."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handoffs")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="handoffs"
+    )
     paused_at = models.DateTimeField(db_index=True)
     reason = models.CharField(max_length=64, blank=True)
     answered_at = models.DateTimeField(null=True)  # first staff reply (or hand back)
@@ -151,7 +154,9 @@ class Flag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_event_id"], name="one_flag_per_message")]
+        constraints = [
+            models.UniqueConstraint(fields=["user_event_id"], name="one_flag_per_message")
+        ]
 
 
 class LoginFailure(models.Model):

@@ -1,4 +1,5 @@
 """Flagged patient messages with their corrected intents, as Rasa NLU training data."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -6,9 +7,9 @@ from functools import lru_cache
 
 import yaml
 
+from assistant.paths import ROOT
 from console.staff.masking import shown
 from console.staff.models import Flag, TrackerEvent
-from assistant.paths import ROOT
 
 CHUNK = 500
 
@@ -22,11 +23,15 @@ def domain_intents() -> tuple[str, ...]:
 
 def flagged_examples(unmasked: bool) -> dict[str, list[str]]:
     """Corrected intent -> the flagged messages' texts (one line each, no duplicates)."""
-    flags = list(Flag.objects.order_by("corrected_intent", "id").values_list("user_event_id", "corrected_intent"))
+    flags = list(
+        Flag.objects.order_by("corrected_intent", "id").values_list(
+            "user_event_id", "corrected_intent"
+        )
+    )
     texts: dict[int, str] = {}
     ids = [event_id for event_id, _ in flags]
     for start in range(0, len(ids), CHUNK):
-        for event in TrackerEvent.objects.filter(id__in=ids[start:start + CHUNK]):
+        for event in TrackerEvent.objects.filter(id__in=ids[start : start + CHUNK]):
             texts[event.id] = " ".join((event.as_dict().get("text") or "").split())
     examples: dict[str, list[str]] = defaultdict(list)
     for event_id, intent in flags:

@@ -4,6 +4,7 @@ A staff reply is a ``bot`` event posted with ``execute_side_effects=true`` and t
 patient's ``output_channel``: Rasa stores it in the tracker and sends it through the
 patient's own channel. Handing back is a ``resume`` event.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,7 +40,9 @@ def reply_language(text: str, fallback: str) -> str:
     return message_language(text, fallback)
 
 
-def send_staff_reply(sender_id: str, text: str, channel: str, staff_user: str, language: str) -> None:
+def send_staff_reply(
+    sender_id: str, text: str, channel: str, staff_user: str, language: str
+) -> None:
     """Stores the reply in the tracker and delivers it on ``channel`` (rest, socketio, line)."""
     event = {
         "event": "bot",

@@ -3,6 +3,7 @@
 A role is a Django group of the same name; superusers are admins. Each role includes the
 ones before it. A signed-in account without a role sees nothing.
 """
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """The one module that reads (and deletes from) Rasa's tracker store."""
+
 from __future__ import annotations
 
 import logging
@@ -21,13 +22,15 @@ def exists() -> bool:
     if not _table_seen:
         connection = connections[TrackerEvent.objects.db]
         with connection.cursor() as cursor:
-            _table_seen = TrackerEvent._meta.db_table in connection.introspection.table_names(cursor)
+            _table_seen = TrackerEvent._meta.db_table in connection.introspection.table_names(
+                cursor
+            )
     return _table_seen
 
 
 def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def conversation_events(sender_id: str) -> list[dict[str, Any]]:
@@ -40,7 +43,11 @@ def events_by_sender(sender_ids: Iterable[str]) -> dict[str, list[dict[str, Any]
     """The events of several conversations, each oldest first."""
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for chunk in _chunks(sorted(set(sender_ids))):
-        for row in TrackerEvent.objects.filter(sender_id__in=chunk).order_by("sender_id", "id").iterator(2000):
+        for row in (
+            TrackerEvent.objects.filter(sender_id__in=chunk)
+            .order_by("sender_id", "id")
+            .iterator(2000)
+        ):
             found[row.sender_id].append(row.as_dict())
     return found
 
@@ -49,7 +56,9 @@ def senders_after(event_id: int, limit: int) -> tuple[list[str], Optional[int], 
     """Conversations with events after ``event_id`` (at most ``limit`` events read), the
     last event id read (None when there are none) and how many events were read."""
     rows = list(
-        TrackerEvent.objects.filter(id__gt=event_id).order_by("id").values_list("id", "sender_id")[:limit]
+        TrackerEvent.objects.filter(id__gt=event_id)
+        .order_by("id")
+        .values_list("id", "sender_id")[:limit]
     )
     if not rows:
         return [], None, 0
@@ -100,4 +109,7 @@ def delete_conversations(sender_ids: Iterable[str]) -> int:
 
 
 def count_events(sender_ids: Iterable[str]) -> int:
-    return sum(TrackerEvent.objects.filter(sender_id__in=c).count() for c in _chunks(sorted(set(sender_ids))))
+    return sum(
+        TrackerEvent.objects.filter(sender_id__in=c).count()
+        for c in _chunks(sorted(set(sender_ids)))
+    )

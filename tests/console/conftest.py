@@ -3,6 +3,7 @@
 The tracker store is a second test database holding Rasa's ``events`` table, created
 once per session with the same columns Rasa's SQLTrackerStore has.
 """
+
 from __future__ import annotations
 
 import os

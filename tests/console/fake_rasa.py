@@ -1,4 +1,5 @@
 """A stand-in for Rasa's HTTP API on loopback: records each call's path, query and body."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,13 @@ class FakeRasa:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 parts = urlsplit(self.path)
-                fake.calls.append({"path": parts.path, "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                   "body": json.loads(body or b"null")})
+                fake.calls.append(
+                    {
+                        "path": parts.path,
+                        "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                        "body": json.loads(body or b"null"),
+                    }
+                )
                 self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

@@ -4,6 +4,7 @@ Shapes follow docs/design.md and what Rasa 3.6's SQLTrackerStore stores (``data`
 event's JSON; ``type_name``, ``intent_name``, ``action_name`` and ``timestamp`` are
 copied into their columns).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,9 @@ from typing import Any, Optional
 class Conversation:
     """Builds one conversation's events with increasing timestamps."""
 
-    def __init__(self, sender_id: str, channel: str = "rest", start: Optional[float] = None) -> None:
+    def __init__(
+        self, sender_id: str, channel: str = "rest", start: Optional[float] = None
+    ) -> None:
         self.sender_id = sender_id
         self.channel = channel
         self.clock = start if start is not None else time.time() - 600
@@ -26,29 +29,65 @@ class Conversation:
         self.events.append(event)
         return self
 
-    def user(self, text: str, intent: str, language: str = "th", confidence: float = 0.9,
-             safety_net: Optional[dict] = None) -> "Conversation":
-        parse_data: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence},
-                                      "entities": [], "intent_ranking": []}
+    def user(
+        self,
+        text: str,
+        intent: str,
+        language: str = "th",
+        confidence: float = 0.9,
+        safety_net: Optional[dict] = None,
+    ) -> "Conversation":
+        parse_data: dict[str, Any] = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [],
+            "intent_ranking": [],
+        }
         if safety_net:
             parse_data["safety_net"] = safety_net
-        self._add({"event": "user", "text": text, "parse_data": parse_data, "input_channel": self.channel,
-                   "message_id": f"m{len(self.events)}", "metadata": {}})
+        self._add(
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": parse_data,
+                "input_channel": self.channel,
+                "message_id": f"m{len(self.events)}",
+                "metadata": {},
+            }
+        )
         self._add({"event": "action", "name": "action_extract_slots"})
         return self._add({"event": "slot", "name": "language", "value": language})
 
     def bot(self, text: str, topic: str, language: str = "th", **metadata: Any) -> "Conversation":
         self._add({"event": "action", "name": "action_answer"})
-        return self._add({"event": "bot", "text": text, "data": {},
-                          "metadata": {"topic": topic, "language": language, **metadata}})
+        return self._add(
+            {
+                "event": "bot",
+                "text": text,
+                "data": {},
+                "metadata": {"topic": topic, "language": language, **metadata},
+            }
+        )
 
     def staff(self, text: str, user: str = "clinician", language: str = "th") -> "Conversation":
-        return self._add({"event": "bot", "text": text, "data": {},
-                          "metadata": {"staff": True, "staff_user": user, "topic": "handoff.staff_reply",
-                                       "language": language}})
+        return self._add(
+            {
+                "event": "bot",
+                "text": text,
+                "data": {},
+                "metadata": {
+                    "staff": True,
+                    "staff_user": user,
+                    "topic": "handoff.staff_reply",
+                    "language": language,
+                },
+            }
+        )
 
     def pause(self, reason: str = "user_request", summary: str = "Topics: -.") -> "Conversation":
-        return self._add({"event": "pause", "metadata": {"handoff": {"reason": reason, "summary": summary}}})
+        return self._add(
+            {"event": "pause", "metadata": {"handoff": {"reason": reason, "summary": summary}}}
+        )
 
     def resume(self, user: str = "clinician") -> "Conversation":
         return self._add({"event": "resume", "metadata": {"staff_user": user}})
@@ -59,12 +98,15 @@ class Conversation:
 
         rows = [
             TrackerEvent(
-                sender_id=self.sender_id, type_name=e["event"], timestamp=e["timestamp"],
+                sender_id=self.sender_id,
+                type_name=e["event"],
+                timestamp=e["timestamp"],
                 intent_name=(e.get("parse_data") or {}).get("intent", {}).get("name"),
                 action_name=e.get("name") if e["event"] == "action" else None,
                 data=json.dumps(e, ensure_ascii=False),
             )
-            for e in self.events if not e.get("_saved")
+            for e in self.events
+            if not e.get("_saved")
         ]
         TrackerEvent.objects.bulk_create(rows)
         for e in self.events:

@@ -4,6 +4,7 @@
 ``CONSOLE_TEST_PG_URL`` (default 127.0.0.1:5432, user postgres), in uniquely named
 databases that Django creates and drops (``test_postgresql.py`` does this).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,13 +20,20 @@ PG_URL = os.environ.get("CONSOLE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:
 if os.environ.get("CONSOLE_TEST_DB") == "postgresql":
     _suffix = os.environ.get("CONSOLE_TEST_DB_SUFFIX") or uuid.uuid4().hex[:8]
     DATABASES = {
-        alias: {**database_from_url(PG_URL), "CONN_MAX_AGE": 0, "TEST": {"NAME": f"test_console_{alias}_{_suffix}"}}
+        alias: {
+            **database_from_url(PG_URL),
+            "CONN_MAX_AGE": 0,
+            "TEST": {"NAME": f"test_console_{alias}_{_suffix}"},
+        }
         for alias in ("default", "tracker")
     }
 else:
     DATABASES = {
-        alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:",
-                "OPTIONS": {"transaction_mode": "IMMEDIATE"}}
+        alias: {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+        }
         for alias in ("default", "tracker")
     }
 

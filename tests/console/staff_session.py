@@ -1,12 +1,13 @@
 """A clinician using the running console over HTTP, as a browser would (cookies, CSRF)."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
 import uuid
-from typing import Mapping
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import requests
 
@@ -35,8 +36,9 @@ class StaffSession:
 
     def post(self, path: str, data: dict) -> requests.Response:
         data = {**data, "csrfmiddlewaretoken": self.http.cookies.get("csrftoken", "")}
-        response = self.http.post(self.base_url + path, data=data, timeout=60,
-                                  headers={"Referer": self.base_url + path})
+        response = self.http.post(
+            self.base_url + path, data=data, timeout=60, headers={"Referer": self.base_url + path}
+        )
         response.raise_for_status()
         return response
 
@@ -71,7 +73,9 @@ def handoff_round_trip(assistant: AssistantClient, nurse: StaffSession, rasa_tok
 
     staff = [e for e in assistant.bot_events(sender) if (e.get("metadata") or {}).get("staff")]
     assert [e["text"] for e in staff] == [THAI_REPLY]
-    assert staff[0]["metadata"]["staff_user"] == "nurse" and staff[0]["metadata"]["language"] == "th"
+    assert (
+        staff[0]["metadata"]["staff_user"] == "nurse" and staff[0]["metadata"]["language"] == "th"
+    )
     assert THAI_REPLY in nurse.get(f"/conversations/{pk}/")
 
     assert assistant.say(sender, "ยังอยู่ไหมคะ") == [], "paused: the assistant stays quiet"
@@ -82,10 +86,25 @@ def handoff_round_trip(assistant: AssistantClient, nurse: StaffSession, rasa_tok
     assert assistant.tracker(sender)["events"][-1]["event"] != "pause"
 
 
-def create_staff_user(env: Mapping[str, str], name: str, role: str, password: str = STAFF_PASSWORD) -> None:
+def create_staff_user(
+    env: Mapping[str, str], name: str, role: str, password: str = STAFF_PASSWORD
+) -> None:
     """Creates a console account the way the README says, in the running console's database."""
     subprocess.run(
-        [sys.executable, "-m", "console.manage", "create_staff_user", name, "--role", role, "--password-stdin"],
-        input=password + "\n", text=True, cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "console.manage",
+            "create_staff_user",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+        ],
+        input=password + "\n",
+        text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
         env={**env, "DJANGO_SETTINGS_MODULE": "console.settings"},  # not this test run's settings
     )

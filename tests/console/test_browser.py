@@ -3,6 +3,7 @@
 Signs in, opens the queue, claims the waiting conversation, replies in Thai and sees the
 transcript update. Screenshots go to test-artifacts/console/.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -10,8 +11,8 @@ import uuid
 import pytest
 
 from assistant.paths import ROOT
-from tests.console.staff_session import STAFF_PASSWORD
 from harness.assistant_client import AssistantClient
+from tests.console.staff_session import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 SCREENSHOTS = ROOT / "test-artifacts" / "console"

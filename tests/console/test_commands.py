@@ -1,4 +1,5 @@
 """Management commands: first admin, retention, deletion on request; all audited."""
+
 import io
 import time
 
@@ -28,7 +29,14 @@ def run(*args, stdin: str = "") -> str:
 
 def test_create_the_first_admin():
     assert not User.objects.exists(), "no default account"
-    run("create_staff_user", "somchai", "--role", "admin", "--password-stdin", stdin="a-long-Passphrase-42\n")
+    run(
+        "create_staff_user",
+        "somchai",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a-long-Passphrase-42\n",
+    )
     user = User.objects.get(username="somchai")
     assert user.is_staff and user.check_password("a-long-Passphrase-42")
     assert list(user.groups.values_list("name", flat=True)) == ["admin"]
@@ -68,7 +76,9 @@ def test_retention_deletes_old_conversations_everywhere(old_and_new):
     assert list(Conversation.objects.values_list("sender_id", flat=True)) == ["recent"]
     assert not Flag.objects.exists() and not Note.objects.exists()
     entry = AuditEntry.objects.get(action="delete")
-    assert entry.target == "old-one" and "retention" in entry.username and "3 events" in entry.detail
+    assert (
+        entry.target == "old-one" and "retention" in entry.username and "3 events" in entry.detail
+    )
 
 
 def test_deleting_one_persons_conversation_by_what_they_wrote(old_and_new):

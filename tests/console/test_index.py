@@ -1,4 +1,5 @@
 """The derived conversation index: what it records, incremental refresh, deletion."""
+
 import time
 
 import pytest
@@ -44,7 +45,11 @@ def test_safety_fallback_and_languages():
         Events("web-1", "socketio")
         .user("asdfgh", "nlu_fallback", language="en", confidence=0.2)
         .bot("Sorry?", "chat.fallback", language="en")
-        .user("ฉันหายใจไม่ออก", "safety_emergency", safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"})
+        .user(
+            "ฉันหายใจไม่ออก",
+            "safety_emergency",
+            safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"},
+        )
         .bot("โทร 1669", "safety.emergency")
     ).events
     facts = summarise("web-1", events, ZoneInfo("UTC"))
@@ -61,7 +66,11 @@ def test_transcript_marks_staff_pause_resume_and_safety():
     lines = transcript(events)
     kinds = [line.kind for line in lines]
     assert kinds == ["user", "bot", "user", "bot", "pause", "staff", "resume"]
-    assert lines[0].intent == "therapy_what_is" and lines[0].confidence == 0.9 and lines[0].language == "th"
+    assert (
+        lines[0].intent == "therapy_what_is"
+        and lines[0].confidence == 0.9
+        and lines[0].language == "th"
+    )
     assert lines[1].disclaimer == "full" and lines[1].topic == "therapy.what_is"
     assert lines[4].reason == "user_request"
     assert lines[5].staff_user == "dr_a"
@@ -70,7 +79,9 @@ def test_transcript_marks_staff_pause_resume_and_safety():
 
 def test_refresh_builds_and_updates_incrementally():
     conversation = handed_off_conversation().save()
-    Events("web-2", "socketio").user("hello", "chat_greet", language="en").bot("Hi", "chat.greet", language="en").save()
+    Events("web-2", "socketio").user("hello", "chat_greet", language="en").bot(
+        "Hi", "chat.greet", language="en"
+    ).save()
     assert conversation_index.refresh_index() == 2
     row = Conversation.objects.get(sender_id="line-U1")
     assert row.paused and row.handed_off and row.channel == "line"
@@ -93,18 +104,24 @@ def test_refresh_builds_and_updates_incrementally():
 def test_refresh_is_idempotent():
     handed_off_conversation().save()
     conversation_index.refresh_index()
-    before = list(ConversationDay.objects.values_list("day", "language", "user_messages", "bot_messages"))
+    before = list(
+        ConversationDay.objects.values_list("day", "language", "user_messages", "bot_messages")
+    )
     IndexState.objects.update(last_event_id=0)  # read every event again
     conversation_index.refresh_index()
     conversation_index.refresh_index()
     assert Conversation.objects.count() == 1
-    after = list(ConversationDay.objects.values_list("day", "language", "user_messages", "bot_messages"))
+    after = list(
+        ConversationDay.objects.values_list("day", "language", "user_messages", "bot_messages")
+    )
     assert after == before
 
 
 def test_refresh_in_small_batches_reads_everything():
     for n in range(7):
-        Events(f"c{n}").user(f"question {n}", "therapy_cost", language="en").bot("answer", "therapy.cost", language="en").save()
+        Events(f"c{n}").user(f"question {n}", "therapy_cost", language="en").bot(
+            "answer", "therapy.cost", language="en"
+        ).save()
     conversation_index.refresh_index(batch=3)
     assert Conversation.objects.count() == 7
 

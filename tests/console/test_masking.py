@@ -1,4 +1,5 @@
 """The one masking function: what reviewers see instead of personal data."""
+
 import pytest
 
 from console.staff.masking import mask_personal_data, shown
@@ -40,7 +41,7 @@ def test_ordinary_text_is_kept(text):
 
 
 def test_masking_is_stable():
-    for text, masked in CASES:
+    for _text, masked in CASES:
         assert mask_personal_data(masked) == masked
 
 

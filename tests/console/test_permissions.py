@@ -1,4 +1,5 @@
 """Every URL: signed-out people get nothing; reviewers see masked data and cannot act."""
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -41,7 +42,10 @@ def all_urls(pk: int) -> list[tuple[str, str]]:
                 if pattern.namespace == "admin":
                     found.append(("admin:index", reverse("admin:index")))
                     continue
-                walk(pattern.url_patterns, f"{pattern.namespace}:" if pattern.namespace else namespace)
+                walk(
+                    pattern.url_patterns,
+                    f"{pattern.namespace}:" if pattern.namespace else namespace,
+                )
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = namespace + pattern.name
                 kwargs = {"pk": pk} if "pk" in pattern.pattern.converters else {}
@@ -53,9 +57,22 @@ def all_urls(pk: int) -> list[tuple[str, str]]:
 
 def test_the_url_list_is_complete(conversation):
     names = {name for name, _ in all_urls(conversation.pk)}
-    assert {"staff:conversations", "staff:conversation", "staff:queue", "staff:reply", "staff:hand_back",
-            "staff:claim", "staff:export_nlu", "staff:analytics", "staff:delete", "staff:audit", "staff:flag",
-            "staff:add_note", "staff:mark_reviewed", "admin:index"} <= names
+    assert {
+        "staff:conversations",
+        "staff:conversation",
+        "staff:queue",
+        "staff:reply",
+        "staff:hand_back",
+        "staff:claim",
+        "staff:export_nlu",
+        "staff:analytics",
+        "staff:delete",
+        "staff:audit",
+        "staff:flag",
+        "staff:add_note",
+        "staff:mark_reviewed",
+        "admin:index",
+    } <= names
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -105,7 +122,9 @@ def test_reviewer_search_cannot_find_personal_data(client_as, conversation):
     client = client_as("reviewer")
     body = client.get(reverse("staff:conversations"), {"q": "5678"}).content.decode()
     assert f"#{conversation.pk}<" not in body
-    assert "[phone]" in (client.get(reverse("staff:conversations"), {"q": "[phone]"}).content.decode())
+    assert "[phone]" in (
+        client.get(reverse("staff:conversations"), {"q": "[phone]"}).content.decode()
+    )
 
 
 def test_clinician_sees_the_full_text(client_as, conversation):
@@ -118,7 +137,9 @@ def test_reviewer_cannot_claim_reply_hand_back_or_delete(client_as, conversation
     settings.RASA_URL = "http://127.0.0.1:9"  # would fail loudly if a call got through
     client = client_as("reviewer")
     for name in ("staff:claim", "staff:reply", "staff:hand_back", "staff:delete"):
-        response = client.post(reverse(name, args=[conversation.pk]), {"text": "hi", "confirm": "yes"})
+        response = client.post(
+            reverse(name, args=[conversation.pk]), {"text": "hi", "confirm": "yes"}
+        )
         assert response.status_code == 403, name
     assert Conversation.objects.filter(pk=conversation.pk).exists()
     assert not AuditEntry.objects.filter(action__in=["reply", "delete", "claim"]).exists()
@@ -126,7 +147,10 @@ def test_reviewer_cannot_claim_reply_hand_back_or_delete(client_as, conversation
 
 def test_clinician_cannot_delete_or_read_the_audit_log(client_as, conversation):
     client = client_as("clinician")
-    assert client.post(reverse("staff:delete", args=[conversation.pk]), {"confirm": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("staff:delete", args=[conversation.pk]), {"confirm": "yes"}).status_code
+        == 403
+    )
     assert client.get(reverse("staff:audit")).status_code == 403
     assert client.get(reverse("admin:index")).status_code == 302  # not staff: sent to sign in
 
@@ -135,7 +159,9 @@ def test_reviewer_export_is_masked(client_as, conversation, users):
     from console.staff.models import TrackerEvent
 
     event = TrackerEvent.objects.get(type_name="user")
-    Flag.objects.create(sender_id=conversation.sender_id, user_event_id=event.id, corrected_intent="handoff_request")
+    Flag.objects.create(
+        sender_id=conversation.sender_id, user_event_id=event.id, corrected_intent="handoff_request"
+    )
     masked = client_as("reviewer").get(reverse("staff:export_nlu")).content.decode()
     assert "[phone]" in masked and PHONE not in masked and EMAIL not in masked
     full = client_as("clinician").get(reverse("staff:export_nlu")).content.decode()

@@ -4,6 +4,7 @@ A patient asks for a person, the conversation shows up in the console's queue, a
 claims it and answers in Thai (delivered on the patient's own channel and stored in the
 tracker), hands back, and the assistant answers the patient again.
 """
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,14 @@ import threading
 import pytest
 import requests
 
-from tests.console.staff_session import STAFF_PASSWORD, THAI_REPLY, StaffSession, conversation_pk, handoff_round_trip
 from harness.assistant_client import AssistantClient, wait_until
+from tests.console.staff_session import (
+    STAFF_PASSWORD,
+    THAI_REPLY,
+    StaffSession,
+    conversation_pk,
+    handoff_round_trip,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -54,10 +61,19 @@ def test_web_patient_gets_the_staff_reply_on_their_socket(console_stack, assista
     try:
         client.emit("session_request", {"session_id": None})
         assert confirmed.wait(20)
-        client.emit("user_uttered", {"message": "ขอคุยกับเจ้าหน้าที่ค่ะ", "session_id": session["id"],
-                                     "metadata": {"language": "th"}})
+        client.emit(
+            "user_uttered",
+            {
+                "message": "ขอคุยกับเจ้าหน้าที่ค่ะ",
+                "session_id": session["id"],
+                "metadata": {"language": "th"},
+            },
+        )
         assert wait_until(lambda: received, timeout=30), "the handoff answer reaches the socket"
-        assert wait_until(lambda: any(e["event"] == "pause" for e in assistant.tracker(session["id"])["events"]), 10)
+        assert wait_until(
+            lambda: any(e["event"] == "pause" for e in assistant.tracker(session["id"])["events"]),
+            10,
+        )
         pk = conversation_pk(nurse, session["id"])
         nurse.post(f"/conversations/{pk}/claim/", {})
         nurse.post(f"/conversations/{pk}/reply/", {"text": THAI_REPLY})
@@ -70,13 +86,17 @@ def test_web_patient_gets_the_staff_reply_on_their_socket(console_stack, assista
 
 
 def test_signed_out_and_reviewer_get_nothing_from_the_running_console(console_stack):
-    response = requests.get(f"{console_stack.console_url}/queue/", timeout=30, allow_redirects=False)
+    response = requests.get(
+        f"{console_stack.console_url}/queue/", timeout=30, allow_redirects=False
+    )
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
     reviewer = StaffSession(console_stack.console_url)
     reviewer.sign_in("reviewer1", STAFF_PASSWORD)
-    response = reviewer.http.post(f"{console_stack.console_url}/conversations/1/reply/",
-                                  data={"text": "x", "csrfmiddlewaretoken": reviewer.http.cookies.get("csrftoken")},
-                                  timeout=30)
+    response = reviewer.http.post(
+        f"{console_stack.console_url}/conversations/1/reply/",
+        data={"text": "x", "csrfmiddlewaretoken": reviewer.http.cookies.get("csrftoken")},
+        timeout=30,
+    )
     assert response.status_code in (403, 404)
 
 
@@ -95,8 +115,11 @@ def test_a_deleted_conversation_leaves_no_trace_in_the_sqlite_files(console_stac
     marker = "deleteme" + uuid.uuid4().hex[:12]
     sender = f"pdpa-{uuid.uuid4().hex[:8]}"
     for text in (f"my email is {marker}@example.com", "is it safe?"):
-        reply = requests.post(f"{console_stack.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": text}, timeout=30)
+        reply = requests.post(
+            f"{console_stack.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=30,
+        )
         assert reply.status_code == 200 and reply.json()
     database = console_stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
     files = [database, database + "-wal"]
@@ -107,6 +130,9 @@ def test_a_deleted_conversation_leaves_no_trace_in_the_sqlite_files(console_stac
     assert found(), "the marker was never written: the test shows nothing"
     subprocess.run(
         [sys.executable, "-m", "console.manage", "delete_conversation", sender, "--by", "test"],
-        cwd=ROOT, check=True, capture_output=True, env={**console_stack.env, "DJANGO_SETTINGS_MODULE": "console.settings"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**console_stack.env, "DJANGO_SETTINGS_MODULE": "console.settings"},
     )
     assert found() == [], files

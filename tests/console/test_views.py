@@ -1,4 +1,5 @@
 """Pages and staff actions through Django's test client (Rasa's HTTP API faked on loopback)."""
+
 import datetime as dt
 import time
 
@@ -26,17 +27,24 @@ def sample(db):
         .user("What are stem cells?", "therapy_what_is", language="en")
         .bot("Stem cells are ...", "therapy.what_is", language="en", disclaimer="full"),
         "line_safety": Events("line-safety", "line", start=now - 3 * DAY)
-        .user("หายใจไม่ออกค่ะ", "safety_emergency", safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"})
+        .user(
+            "หายใจไม่ออกค่ะ",
+            "safety_emergency",
+            safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"},
+        )
         .bot("โทร 1669 ทันที", "safety.emergency"),
         "rest_fallback": Events("rest-fallback", "rest", start=now - 2 * DAY)
         .user("qwerty", "nlu_fallback", language="en", confidence=0.1)
         .bot("Sorry, could you rephrase?", "chat.fallback", language="en"),
         "waiting_old": Events("waiting-old", "socketio", start=now - 1 * DAY)
-        .user("ราคาเท่าไหร่คะ", "therapy_cost").bot("ราคา ...", "therapy.cost")
-        .user("ขอคุยกับเจ้าหน้าที่", "handoff_request").bot("รอสักครู่", "handoff.request.in_hours")
+        .user("ราคาเท่าไหร่คะ", "therapy_cost")
+        .bot("ราคา ...", "therapy.cost")
+        .user("ขอคุยกับเจ้าหน้าที่", "handoff_request")
+        .bot("รอสักครู่", "handoff.request.in_hours")
         .pause("user_request", "Topics: therapy.cost."),
         "waiting_new": Events("waiting-new", "line", start=now - 3600)
-        .user("ขอคุยกับคนค่ะ", "handoff_request").bot("รอสักครู่", "handoff.request.in_hours")
+        .user("ขอคุยกับคนค่ะ", "handoff_request")
+        .bot("รอสักครู่", "handoff.request.in_hours")
         .pause("offer_accepted", "Topics: -."),
     }
     for events in made.values():
@@ -53,7 +61,13 @@ def listed(client, **params) -> list[str]:
 
 def test_list_is_newest_first_and_filters(client_as, sample):
     client = client_as("clinician")
-    assert listed(client) == ["waiting-new", "waiting-old", "rest-fallback", "line-safety", "web-en"]
+    assert listed(client) == [
+        "waiting-new",
+        "waiting-old",
+        "rest-fallback",
+        "line-safety",
+        "web-en",
+    ]
     assert listed(client, channel="line") == ["waiting-new", "line-safety"]
     assert listed(client, channel="socketio") == ["waiting-old", "web-en"]
     assert listed(client, language="en") == ["rest-fallback", "web-en"]
@@ -66,8 +80,14 @@ def test_list_is_newest_first_and_filters(client_as, sample):
     assert listed(client, q="STEM CELLS") == ["web-en"]
     today = dt.date.today()
     assert listed(client, date_from=(today - dt.timedelta(days=2)).isoformat()) == [
-        "waiting-new", "waiting-old", "rest-fallback"]
-    assert listed(client, date_to=(today - dt.timedelta(days=3)).isoformat()) == ["line-safety", "web-en"]
+        "waiting-new",
+        "waiting-old",
+        "rest-fallback",
+    ]
+    assert listed(client, date_to=(today - dt.timedelta(days=3)).isoformat()) == [
+        "line-safety",
+        "web-en",
+    ]
     assert AuditEntry.objects.filter(action="search").count() == 2
 
 
@@ -83,7 +103,15 @@ def test_list_is_paginated(client_as, db):
 
 def test_list_shows_the_columns(client_as, sample):
     body = client_as("reviewer").get(reverse("staff:conversations")).content.decode()
-    for text in ("What are stem cells?", "หายใจไม่ออกค่ะ", "therapy.cost", "LINE", "web", "safety", "fallback"):
+    for text in (
+        "What are stem cells?",
+        "หายใจไม่ออกค่ะ",
+        "therapy.cost",
+        "LINE",
+        "web",
+        "safety",
+        "fallback",
+    ):
         assert text in body
 
 
@@ -108,13 +136,18 @@ def test_queue_lists_waiting_conversations_oldest_first(client_as, sample):
 def test_queue_pages_a_long_queue_oldest_first(client_as, db):
     now = time.time()
     for index in range(PAGE_SIZE + 5):
-        Events(f"queued-{index:03d}", "line", start=now - 7200 + index).user("ขอคุยกับคนค่ะ", "handoff_request") \
-            .bot("รอสักครู่", "handoff.request.in_hours").pause("user_request", "Topics: -.").save()
+        Events(f"queued-{index:03d}", "line", start=now - 7200 + index).user(
+            "ขอคุยกับคนค่ะ", "handoff_request"
+        ).bot("รอสักครู่", "handoff.request.in_hours").pause("user_request", "Topics: -.").save()
     client = client_as("clinician")
     first = client.get(reverse("staff:queue"))
     second = client.get(reverse("staff:queue"), {"page": 2})
-    assert [c.sender_id for c in first.context["waiting"]] == [f"queued-{i:03d}" for i in range(PAGE_SIZE)]
-    assert [c.sender_id for c in second.context["waiting"]] == [f"queued-{i:03d}" for i in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    assert [c.sender_id for c in first.context["waiting"]] == [
+        f"queued-{i:03d}" for i in range(PAGE_SIZE)
+    ]
+    assert [c.sender_id for c in second.context["waiting"]] == [
+        f"queued-{i:03d}" for i in range(PAGE_SIZE, PAGE_SIZE + 5)
+    ]
     body = first.content.decode()
     assert f'<span class="badge">{PAGE_SIZE + 5}</span>' in body and "?page=2" in body
 
@@ -140,22 +173,39 @@ def test_claim_reply_in_thai_and_hand_back(client_as, sample, fake_rasa, users):
 
     client.post(reverse("staff:claim", args=[row.pk]))
     assert Claim.objects.get(sender_id="waiting-new").user == users["clinician"]
-    response = client.post(reverse("staff:reply", args=[row.pk]), {"text": "สวัสดีค่ะ พยาบาลรับเรื่องแล้วนะคะ"})
+    response = client.post(
+        reverse("staff:reply", args=[row.pk]), {"text": "สวัสดีค่ะ พยาบาลรับเรื่องแล้วนะคะ"}
+    )
     assert response.status_code == 302
     (call,) = fake_rasa.calls
     assert call["path"] == "/conversations/waiting-new/tracker/events"
-    assert call["query"] == {"token": "the-token", "execute_side_effects": "true", "output_channel": "line"}
+    assert call["query"] == {
+        "token": "the-token",
+        "execute_side_effects": "true",
+        "output_channel": "line",
+    }
     (event,) = call["body"]
-    assert event == {"event": "bot", "text": "สวัสดีค่ะ พยาบาลรับเรื่องแล้วนะคะ", "metadata": {
-        "staff": True, "staff_user": "clinician", "topic": "handoff.staff_reply", "language": "th"}}
+    assert event == {
+        "event": "bot",
+        "text": "สวัสดีค่ะ พยาบาลรับเรื่องแล้วนะคะ",
+        "metadata": {
+            "staff": True,
+            "staff_user": "clinician",
+            "topic": "handoff.staff_reply",
+            "language": "th",
+        },
+    }
 
     client.post(reverse("staff:hand_back", args=[row.pk]))
     resume = fake_rasa.calls[-1]
     assert resume["body"] == [{"event": "resume", "metadata": {"staff_user": "clinician"}}]
     assert "output_channel" not in resume["query"]
     assert not Claim.objects.filter(sender_id="waiting-new").exists()
-    assert list(AuditEntry.objects.filter(target="waiting-new").values_list("action", flat=True).order_by("at", "id")) \
-        == ["view", "claim", "reply", "hand_back"]
+    assert list(
+        AuditEntry.objects.filter(target="waiting-new")
+        .values_list("action", flat=True)
+        .order_by("at", "id")
+    ) == ["view", "claim", "reply", "hand_back"]
 
 
 def test_reply_when_rasa_is_down_says_so(client_as, sample, settings):
@@ -185,20 +235,33 @@ def test_review_note_flag_and_nlu_export(client_as, sample):
     client.post(reverse("staff:mark_reviewed", args=[row.pk]))
     client.post(reverse("staff:add_note", args=[row.pk]), {"text": "typo; needs an example"})
     event = TrackerEvent.objects.get(sender_id="rest-fallback", type_name="user")
-    client.post(reverse("staff:flag", args=[row.pk]), {"user_event_id": event.id, "corrected_intent": "chat_greet"})
+    client.post(
+        reverse("staff:flag", args=[row.pk]),
+        {"user_event_id": event.id, "corrected_intent": "chat_greet"},
+    )
     other = TrackerEvent.objects.get(sender_id="web-en", type_name="user")
-    client.post(reverse("staff:flag", args=[row.pk]), {"user_event_id": other.id, "corrected_intent": "chat_greet"})
-    client.post(reverse("staff:flag", args=[row.pk]), {"user_event_id": event.id, "corrected_intent": "no_such_intent"})
+    client.post(
+        reverse("staff:flag", args=[row.pk]),
+        {"user_event_id": other.id, "corrected_intent": "chat_greet"},
+    )
+    client.post(
+        reverse("staff:flag", args=[row.pk]),
+        {"user_event_id": event.id, "corrected_intent": "no_such_intent"},
+    )
     assert Review.objects.filter(sender_id="rest-fallback").count() == 1
     assert Note.objects.get().text == "typo; needs an example"
-    assert list(Flag.objects.values_list("user_event_id", "corrected_intent")) == [(event.id, "chat_greet")]
+    assert list(Flag.objects.values_list("user_event_id", "corrected_intent")) == [
+        (event.id, "chat_greet")
+    ]
 
     response = client.get(reverse("staff:export_nlu"))
     assert response["Content-Disposition"].startswith("attachment;")
     text = response.content.decode()
     assert yaml.safe_load(text)["nlu"] == [{"intent": "chat_greet", "examples": "- qwerty\n"}]
     training = RasaYAMLReader().reads(text)
-    assert [(m.get("text"), m.get("intent")) for m in training.intent_examples] == [("qwerty", "chat_greet")]
+    assert [(m.get("text"), m.get("intent")) for m in training.intent_examples] == [
+        ("qwerty", "chat_greet")
+    ]
 
 
 def test_admin_deletes_a_conversation(client_as, sample):
@@ -240,9 +303,13 @@ def test_forms_carry_csrf_tokens_and_posts_need_them(users, sample):
 def test_sign_in_is_rate_limited(users, settings):
     client = Client()
     for _ in range(settings.LOGIN_FAILURES):
-        response = client.post(reverse("staff:login"), {"username": "clinician", "password": "wrong"})
+        response = client.post(
+            reverse("staff:login"), {"username": "clinician", "password": "wrong"}
+        )
         assert response.status_code == 200
-    locked = client.post(reverse("staff:login"), {"username": "clinician", "password": "clinician-password-123"})
+    locked = client.post(
+        reverse("staff:login"), {"username": "clinician", "password": "clinician-password-123"}
+    )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="login_failed").count() == settings.LOGIN_FAILURES
@@ -250,7 +317,9 @@ def test_sign_in_is_rate_limited(users, settings):
 
 def test_sign_in_works_and_is_audited(users):
     client = Client()
-    response = client.post(reverse("staff:login"), {"username": "clinician", "password": "clinician-password-123"})
+    response = client.post(
+        reverse("staff:login"), {"username": "clinician", "password": "clinician-password-123"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("staff:home"))["Location"] == reverse("staff:queue")
     assert AuditEntry.objects.filter(action="login", username="clinician").exists()
@@ -265,5 +334,7 @@ def test_the_interface_speaks_thai_and_english(client_as, sample):
 
 
 def test_passwords_are_hashed(users):
-    assert users["clinician"].password.startswith("md5$")  # the tests' fast hasher; Django's default otherwise
+    assert users["clinician"].password.startswith(
+        "md5$"
+    )  # the tests' fast hasher; Django's default otherwise
     assert "clinician-password-123" not in users["clinician"].password

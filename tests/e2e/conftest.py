@@ -1,4 +1,5 @@
 """Start the real action server and Rasa server once for the end-to-end tests."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,9 +7,9 @@ import uuid
 import pytest
 
 from assistant.paths import MODEL_PATH, ROOT
-from ops.stack import Stack, make_stack, private_overrides
 from harness.assistant_client import AssistantClient
 from harness.webhook_receiver import WebhookReceiver
+from ops.stack import Stack, make_stack, private_overrides
 
 ARTIFACTS = ROOT / "test-artifacts"
 

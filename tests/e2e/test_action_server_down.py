@@ -1,4 +1,5 @@
 """Action server down: the patient gets a short apology in their language; answers resume after."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,9 +7,9 @@ import uuid
 import pytest
 import requests
 
+from harness.assistant_client import AssistantClient, topics
 from ops.stack import Stack, make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
-from harness.assistant_client import AssistantClient, topics
 
 pytestmark = pytest.mark.e2e
 
@@ -52,9 +53,8 @@ def test_apology_in_the_patients_language_then_answers_resume(own_stack):
         own_stack.wait_ready()
 
     again = assistant.say(english, "what are the side effects")
-    assert "service.unavailable" not in topics(assistant.bot_events(english))[-len(again):]
+    assert "service.unavailable" not in topics(assistant.bot_events(english))[-len(again) :]
     assert topics(assistant.bot_events(english))[-1] == "therapy.safety"
     # the tracker kept every message, the unanswered ones included
     texts = [e["text"] for e in assistant.user_events(english)]
     assert texts == ["hello", "what are the side effects", "what are the side effects"]
-

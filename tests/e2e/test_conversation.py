@@ -1,4 +1,5 @@
 """End to end over the REST channel and the HTTP API, against the real servers."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,7 +40,11 @@ def test_thai_question_gets_thai_answer(assistant, sender):
 def test_full_disclaimer_once_then_short(assistant, sender):
     assistant.say(sender, "is it safe? what are the side effects")
     assistant.say(sender, "how much does it cost")
-    kinds = [metadata(b)["disclaimer"] for b in assistant.bot_events(sender) if "disclaimer" in metadata(b)]
+    kinds = [
+        metadata(b)["disclaimer"]
+        for b in assistant.bot_events(sender)
+        if "disclaimer" in metadata(b)
+    ]
     assert kinds == ["full", "short"]
 
 
@@ -48,7 +53,9 @@ def test_every_bot_message_carries_topic_and_language(assistant, sender):
         assistant.say(sender, text)
     bots = assistant.bot_events(sender)
     assert len(bots) >= 4
-    assert all(metadata(b).get("topic") and metadata(b).get("language") in {"th", "en"} for b in bots)
+    assert all(
+        metadata(b).get("topic") and metadata(b).get("language") in {"th", "en"} for b in bots
+    )
 
 
 def test_quick_reply_payload_answers_the_follow_up_topic(assistant, sender):
@@ -62,7 +69,10 @@ def test_quick_reply_payload_answers_the_follow_up_topic(assistant, sender):
 
 @pytest.mark.parametrize(
     "text",
-    ["I can't breathe and my face is swelling after the infusion", "ฉีดเมื่อวาน ตอนนี้หายใจไม่ออก แน่นหน้าอกค่ะ"],
+    [
+        "I can't breathe and my face is swelling after the infusion",
+        "ฉีดเมื่อวาน ตอนนี้หายใจไม่ออก แน่นหน้าอกค่ะ",
+    ],
 )
 def test_red_flag_gets_emergency_answer(assistant, sender, text):
     replies = assistant.say(sender, text)
@@ -84,10 +94,14 @@ def test_distress_gets_hotline_and_handoff(assistant, sender, staff_hook):
     assert "1323" in " ".join(r["text"] for r in replies)
     tracker = assistant.tracker(sender)
     assert tracker["paused"] is True
-    assert wait_until(lambda: any(a["conversation_id"] == sender for a in staff_hook.received[before:]))
+    assert wait_until(
+        lambda: any(a["conversation_id"] == sender for a in staff_hook.received[before:])
+    )
 
 
-def test_handoff_pauses_alerts_staff_and_staff_can_reply_and_hand_back(assistant, sender, staff_hook):
+def test_handoff_pauses_alerts_staff_and_staff_can_reply_and_hand_back(
+    assistant, sender, staff_hook
+):
     assistant.say(sender, "what is msc")
     replies = assistant.say(sender, "i want to talk to a real person please")
     assert replies, "the bot says what happens next"
@@ -113,7 +127,13 @@ def test_handoff_pauses_alerts_staff_and_staff_can_reply_and_hand_back(assistant
     # staff reply in Thai and hand back
     assistant.append_events(
         sender,
-        [{"event": "bot", "text": "สวัสดีค่ะ เจ้าหน้าที่คลินิกค่ะ", "metadata": {"staff": True, "topic": "handoff.staff_reply", "language": "th"}}],
+        [
+            {
+                "event": "bot",
+                "text": "สวัสดีค่ะ เจ้าหน้าที่คลินิกค่ะ",
+                "metadata": {"staff": True, "topic": "handoff.staff_reply", "language": "th"},
+            }
+        ],
     )
     assistant.append_events(sender, [{"event": "resume"}])
     assert assistant.tracker(sender)["paused"] is False

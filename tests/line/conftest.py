@@ -1,4 +1,5 @@
 """A fake LINE API and the real assistant with the LINE channel switched on."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,10 +10,10 @@ import pytest
 import requests
 
 from assistant.paths import MODEL_PATH, ROOT
-from ops.stack import Stack, make_stack, private_overrides
 from harness.assistant_client import AssistantClient
 from harness.fake_line_api import Call, FakeLineApi
 from harness.line_webhook import LineWebhookSender, text_event, user_id
+from ops.stack import Stack, make_stack, private_overrides
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHANNEL_SECRET = "test-channel-secret-" + uuid.uuid4().hex
@@ -67,13 +68,17 @@ def webhook(line_stack) -> LineWebhookSender:
 class LinePatient:
     """One LINE user talking to the running assistant through the fake platform."""
 
-    def __init__(self, webhook: LineWebhookSender, api: FakeLineApi, language: Optional[str] = "th") -> None:
+    def __init__(
+        self, webhook: LineWebhookSender, api: FakeLineApi, language: Optional[str] = "th"
+    ) -> None:
         self.webhook = webhook
         self.api = api
         self.user = user_id()
         api.profiles[self.user] = {"language": language}
 
-    def send(self, *events: dict[str, Any], session: Optional[requests.Session] = None) -> requests.Response:
+    def send(
+        self, *events: dict[str, Any], session: Optional[requests.Session] = None
+    ) -> requests.Response:
         for event in events:
             if event.get("replyToken"):
                 self.api.reply_token_owner(event["replyToken"], self.user)

@@ -1,4 +1,5 @@
 """The channel's turn handling with a stand-in for Rasa, against the fake LINE API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,6 +33,7 @@ def assistant_saying(texts, pause: float = 0.0, seen=None):
         await asyncio.sleep(pause)
         for text in texts:
             await message.output_channel.send_response(message.sender_id, {"text": text})
+
     return on_new_message
 
 
@@ -125,7 +127,8 @@ def test_out_of_turn_messages_are_pushed(api):
     async def run():
         try:
             await line.get_output_channel().send_response(
-                user, {"text": "Staff here", "buttons": [{"title": "Thanks", "payload": "/chat_thanks"}]}
+                user,
+                {"text": "Staff here", "buttons": [{"title": "Thanks", "payload": "/chat_thanks"}]},
             )
         finally:
             await line.client.close()

@@ -1,4 +1,5 @@
 """The LINE API client against the fake LINE API (real HTTP on loopback)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,8 +7,8 @@ import time
 
 import pytest
 
-from line_api.client import LineApiError, LineClient
 from harness.fake_line_api import FakeLineApi
+from line_api.client import LineApiError, LineClient
 
 TOKEN = "client-test-token"
 HELLO = [{"type": "text", "text": "สวัสดีค่ะ"}]

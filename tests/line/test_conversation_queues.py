@@ -1,4 +1,5 @@
 """Events of one conversation run one at a time in arrival order; others run alongside."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ def test_one_conversation_in_order_others_in_parallel():
                 log.append(f"start {name}")
                 await asyncio.sleep(pause)
                 log.append(f"end {name}")
+
             return run
 
         queues.submit("a", job("a1", 0.05))
@@ -70,6 +72,7 @@ def test_finish_waits_for_queued_and_newly_submitted_jobs_and_reports_a_timeout(
                 done.append(name)
                 if then:
                     then()
+
             return run
 
         queues.submit("a", job("a1", 0.05, then=lambda: queues.submit("b", job("b1", 0.05))))

@@ -1,4 +1,5 @@
 """The LINE channel is on exactly when LINE_CHANNEL_SECRET is set."""
+
 from __future__ import annotations
 
 import yaml
@@ -16,13 +17,20 @@ def test_with_secret_the_line_section_is_added_and_names_only_variables():
     path = credentials_file({"LINE_CHANNEL_SECRET": "s3cret-value"})
     text = open(path).read()
     data = yaml.safe_load(text)
-    assert {"rest", "channels.web.socketio_channel.WebSocketIOInput", "channels.line.channel.LineInput"} <= set(data)
+    assert {
+        "rest",
+        "channels.web.socketio_channel.WebSocketIOInput",
+        "channels.line.channel.LineInput",
+    } <= set(data)
     assert data["channels.line.channel.LineInput"]["channel_secret"] == "${LINE_CHANNEL_SECRET}"
     assert "s3cret-value" not in text
 
 
 def test_an_explicit_credentials_file_wins():
-    assert credentials_file({"LINE_CHANNEL_SECRET": "x", "RASA_CREDENTIALS": "/etc/mine.yml"}) == "/etc/mine.yml"
+    assert (
+        credentials_file({"LINE_CHANNEL_SECRET": "x", "RASA_CREDENTIALS": "/etc/mine.yml"})
+        == "/etc/mine.yml"
+    )
 
 
 def test_the_channel_refuses_to_start_without_a_secret():
@@ -34,7 +42,12 @@ def test_the_channel_refuses_to_start_without_a_secret():
     with pytest.raises(RasaException):
         LineInput.from_credentials({"channel_secret": "", "channel_access_token": "t"})
     channel = LineInput.from_credentials(
-        {"channel_secret": "s", "channel_access_token": "t", "api_base_url": "", "loading_after_seconds": ""}
+        {
+            "channel_secret": "s",
+            "channel_access_token": "t",
+            "api_base_url": "",
+            "loading_after_seconds": "",
+        }
     )
     assert channel.name() == "line" and channel.client.base_url == "https://api.line.me"
     assert channel.loading_after_seconds == LOADING_AFTER_SECONDS

@@ -1,5 +1,6 @@
 """End to end: signed LINE webhooks into the real Rasa + action server, answers on the fake
 LINE API."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,6 @@ import uuid
 import pytest
 
 from assistant.content import load_content
-from tests.line.conftest import STAFF_GROUP
 from harness.assistant_client import topics, wait_until
 from harness.line_webhook import (
     body_of,
@@ -21,6 +21,7 @@ from harness.line_webhook import (
     text_event,
     unfollow_event,
 )
+from tests.line.conftest import STAFF_GROUP
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +54,9 @@ def test_english_text_gets_english_reply_even_with_a_thai_profile(patient, assis
     assert call.kind == "reply"
     assert call.texts and not any(is_thai(t) for t in call.texts)
     assert CONTENT.disclaimers["full"]["en"].strip() in "\n\n".join(call.texts)
-    assert {(b.get("metadata") or {}).get("language") for b in assistant.bot_events(patient.user)} == {"en"}
+    assert {
+        (b.get("metadata") or {}).get("language") for b in assistant.bot_events(patient.user)
+    } == {"en"}
 
 
 def test_reply_carries_quick_replies_as_postbacks_within_limits(patient, line_api):
@@ -133,11 +136,18 @@ def test_group_messages_are_ignored_unless_the_bot_is_mentioned(make_patient, li
     mention = text_event(patient.user, "@bot สเต็มเซลล์คืออะไร", source=chat, mention_self=True)
     assert patient.send(plain).status_code == 200
     assert patient.send(mention).status_code == 200
-    assert line_api.wait_for(lambda api: plain["replyToken"] in api.used_reply_tokens
-                             or mention["replyToken"] in api.used_reply_tokens, 30)
+    assert line_api.wait_for(
+        lambda api: (
+            plain["replyToken"] in api.used_reply_tokens
+            or mention["replyToken"] in api.used_reply_tokens
+        ),
+        30,
+    )
     wait_until(lambda: False, timeout=1.0)  # time for a wrong answer to the plain message
     assert plain["replyToken"] not in line_api.used_reply_tokens
-    (call,) = [c for c in line_api.of_kind("reply") if c.body["replyToken"] == mention["replyToken"]]
+    (call,) = [
+        c for c in line_api.of_kind("reply") if c.body["replyToken"] == mention["replyToken"]
+    ]
     decline = CONTENT.messages["line.group_decline"].messages
     assert decline["th"][0] in call.texts[0] and decline["en"][0] in call.texts[0]
     assert not [c for c in line_api.calls if c.kind == "loading" and c.body["chatId"][0] in "CR"]
@@ -167,8 +177,18 @@ def test_verification_request_gets_200(webhook, line_api):
     assert len(line_api.calls) == before
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe binary", b"[]", b'{"events": "x"}', b'{"hello": 1}',
-                                  b'{"destination": "U1", "events": [1]}', b""])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"\xff\xfe binary",
+        b"[]",
+        b'{"events": "x"}',
+        b'{"hello": 1}',
+        b'{"destination": "U1", "events": [1]}',
+        b"",
+    ],
+)
 def test_malformed_or_foreign_body_is_400(webhook, body):
     assert webhook.post(body).status_code == 400
 
@@ -211,14 +231,23 @@ def test_handoff_alerts_staff_on_line_and_pauses(patient, assistant, line_api, t
     patient.says(text)
     patient.wait_received(1)
     assert line_api.wait_for(
-        lambda api: any(patient.user in t for c in api.of_kind("push") if c.body["to"] == STAFF_GROUP for t in c.texts),
+        lambda api: any(
+            patient.user in t
+            for c in api.of_kind("push")
+            if c.body["to"] == STAFF_GROUP
+            for t in c.texts
+        ),
         30,
     )
     tracker = assistant.tracker(patient.user)
     assert tracker["paused"] is True
     pause = [e for e in tracker["events"] if e["event"] == "pause"][-1]
     assert pause["metadata"]["handoff"]["reason"] == "user_request"
-    alert = [c for c in line_api.of_kind("push") if c.body["to"] == STAFF_GROUP and patient.user in c.texts[0]][-1]
+    alert = [
+        c
+        for c in line_api.of_kind("push")
+        if c.body["to"] == STAFF_GROUP and patient.user in c.texts[0]
+    ][-1]
     assert alert.retry_key
 
 
@@ -228,8 +257,18 @@ def test_staff_reply_through_http_api_arrives_as_push(patient, assistant, line_a
     staff_text = "สวัสดีค่ะ เจ้าหน้าที่ตอบแล้วค่ะ"
     assistant.append_events(
         patient.user,
-        [{"event": "bot", "text": staff_text,
-          "metadata": {"staff": True, "staff_user": "nurse", "topic": "handoff.staff_reply", "language": "th"}}],
+        [
+            {
+                "event": "bot",
+                "text": staff_text,
+                "metadata": {
+                    "staff": True,
+                    "staff_user": "nurse",
+                    "topic": "handoff.staff_reply",
+                    "language": "th",
+                },
+            }
+        ],
         output_channel="line",
     )
     calls = patient.wait_received(2)

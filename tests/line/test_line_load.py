@@ -4,6 +4,7 @@ Each event must be answered exactly once (one reply call with its reply token), 
 per user, with no 5xx from the webhook. The numbers go to test-artifacts/line-load.json
 (the README quotes them).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from bench.load import percentile
 from assistant.paths import ROOT
+from bench.load import percentile
 from harness.line_webhook import text_event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -60,7 +61,9 @@ def test_200_events_from_50_users_are_answered_once_in_order(make_patient, line_
     elapsed = time.monotonic() - started
     time.sleep(1.0)  # room for a duplicate to show up
 
-    replies = [c for c in line_api.calls if c.kind == "reply" and c.body.get("replyToken") in tokens]
+    replies = [
+        c for c in line_api.calls if c.kind == "reply" and c.body.get("replyToken") in tokens
+    ]
     answered = {c.body["replyToken"] for c in replies if c.status == 200}
     duplicates = len([c for c in replies]) - len(answered)
     pushes = [c for c in line_api.calls if c.kind == "push" and c.body.get("to") in order]
@@ -89,5 +92,9 @@ def test_200_events_from_50_users_are_answered_once_in_order(make_patient, line_
     assert numbers["duplicates"] == 0 and not pushes
     assert not line_api.rejected
     for user, user_tokens in order.items():
-        answered_order = [c.body["replyToken"] for c in replies if c.status == 200 and c.body["replyToken"] in user_tokens]
+        answered_order = [
+            c.body["replyToken"]
+            for c in replies
+            if c.status == 200 and c.body["replyToken"] in user_tokens
+        ]
         assert answered_order == user_tokens, f"answers to {user} out of order"

@@ -1,5 +1,6 @@
 """A stopping server (SIGTERM, as in a rolling restart) first answers the LINE events it
 has acknowledged: LINE will not send them again, so dropping them would lose messages."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -7,9 +8,9 @@ import sqlite3
 import pytest
 
 from assistant.paths import MODEL_PATH
+from harness.line_webhook import LineWebhookSender, text_event
 from ops.stack import make_stack
 from tests.line.conftest import ARTIFACTS, CHANNEL_SECRET, LinePatient, line_overrides
-from harness.line_webhook import LineWebhookSender, text_event
 
 pytestmark = pytest.mark.e2e
 
@@ -46,5 +47,7 @@ def test_sigterm_finishes_every_acknowledged_event_before_exiting(tmp_path, line
     unanswered = [p.user for p in crowd if len(p.received()) < len(QUESTIONS)]
     assert unanswered == []
     with sqlite3.connect(db) as connection:
-        stored = connection.execute("SELECT count(*) FROM events WHERE type_name = 'user'").fetchone()[0]
+        stored = connection.execute(
+            "SELECT count(*) FROM events WHERE type_name = 'user'"
+        ).fetchone()[0]
     assert stored == total

@@ -1,4 +1,5 @@
 """Rasa bot messages -> LINE message objects within LINE's limits, nothing dropped."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,15 +29,24 @@ def words(texts):
 def test_a_normal_turn_is_one_batch_with_quick_replies_on_the_last_message():
     turn = [
         {"text": "UC-MSC therapy uses cells from donated umbilical cords."},
-        {"text": "This is general information, not medical advice.",
-         "buttons": [{"title": "Is it safe?", "payload": "/therapy_safety"},
-                     {"title": "Cost", "payload": "/therapy_cost"}]},
+        {
+            "text": "This is general information, not medical advice.",
+            "buttons": [
+                {"title": "Is it safe?", "payload": "/therapy_safety"},
+                {"title": "Cost", "payload": "/therapy_cost"},
+            ],
+        },
     ]
     (batch,) = to_line_batches(turn)
     assert [m["text"] for m in batch] == [turn[0]["text"], turn[1]["text"]]
     items = batch[-1]["quickReply"]["items"]
     assert [i["action"] for i in items] == [
-        {"type": "postback", "label": "Is it safe?", "data": "/therapy_safety", "displayText": "Is it safe?"},
+        {
+            "type": "postback",
+            "label": "Is it safe?",
+            "data": "/therapy_safety",
+            "displayText": "Is it safe?",
+        },
         {"type": "postback", "label": "Cost", "data": "/therapy_cost", "displayText": "Cost"},
     ]
     assert "quickReply" not in batch[0]
@@ -96,10 +106,12 @@ def test_long_labels_are_shortened_and_the_full_title_is_kept():
 
 
 def test_button_payloads_never_show_as_labels_and_duplicates_are_dropped():
-    replies = quick_replies([
-        {"title": "Cost", "payload": "/therapy_cost"},
-        {"title": "Cost again", "payload": "/therapy_cost"},
-    ])
+    replies = quick_replies(
+        [
+            {"title": "Cost", "payload": "/therapy_cost"},
+            {"title": "Cost again", "payload": "/therapy_cost"},
+        ]
+    )
     assert [i["action"]["label"] for i in replies.items] == ["Cost"]
 
 
@@ -114,9 +126,14 @@ def test_empty_texts_send_nothing(text):
 
 
 def test_images_need_https_else_the_link_is_sent_as_text():
-    (batch,) = to_line_batches([{"image": "https://clinic.example/a.png"}, {"image": "http://x/a.png"}])
-    assert batch[0] == {"type": "image", "originalContentUrl": "https://clinic.example/a.png",
-                        "previewImageUrl": "https://clinic.example/a.png"}
+    (batch,) = to_line_batches(
+        [{"image": "https://clinic.example/a.png"}, {"image": "http://x/a.png"}]
+    )
+    assert batch[0] == {
+        "type": "image",
+        "originalContentUrl": "https://clinic.example/a.png",
+        "previewImageUrl": "https://clinic.example/a.png",
+    }
     assert batch[1] == {"type": "text", "text": "http://x/a.png"}
 
 

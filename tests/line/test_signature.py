@@ -1,4 +1,5 @@
 """X-Line-Signature: HMAC-SHA256 of the raw body with the channel secret, Base64."""
+
 from __future__ import annotations
 
 import base64
@@ -7,8 +8,8 @@ import hmac
 
 import pytest
 
-from line_api.signature import is_valid, sign
 from harness.line_webhook import body_of, text_event, user_id
+from line_api.signature import is_valid, sign
 
 SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
 BODY = body_of(text_event(user_id(), "สวัสดีค่ะ 👋"))

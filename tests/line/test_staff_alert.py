@@ -1,4 +1,5 @@
 """Handoff alerts pushed to the staff group through the fake LINE API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,14 @@ GROUP = "C" + "4" * 32
 
 
 def alert(**changes) -> HandoffAlert:
-    values = dict(conversation_id="U" + "a" * 32, reason="distress", summary="Topics: -. Recent messages: “ไม่ไหวแล้ว”",
-                  language="th", channel="line", created_at=time.time())
+    values = dict(
+        conversation_id="U" + "a" * 32,
+        reason="distress",
+        summary="Topics: -. Recent messages: “ไม่ไหวแล้ว”",
+        language="th",
+        channel="line",
+        created_at=time.time(),
+    )
     values.update(changes)
     return HandoffAlert(**values)
 
@@ -28,7 +35,12 @@ def api():
 
 
 def env(api, **more) -> dict[str, str]:
-    return {"LINE_STAFF_TO": GROUP, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE_URL": api.url, **more}
+    return {
+        "LINE_STAFF_TO": GROUP,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": api.url,
+        **more,
+    }
 
 
 def test_staff_notifier_comes_from_the_environment(api):
@@ -48,10 +60,14 @@ def test_alert_is_pushed_to_the_staff_group_in_thai(api):
 
 
 def test_alert_in_english_without_the_patients_words(api):
-    notifier = LineStaffNotifier.from_env(env(api, LINE_STAFF_LANGUAGE="en", LINE_STAFF_ALERT_SUMMARY="false"))
+    notifier = LineStaffNotifier.from_env(
+        env(api, LINE_STAFF_LANGUAGE="en", LINE_STAFF_ALERT_SUMMARY="false")
+    )
     asyncio.run(notifier.send(alert(reason="user_request")))
     (text,) = api.of_kind("push")[0].texts
-    assert "the person asked for staff" in text and "ไม่ไหวแล้ว" not in text and "staff console" in text
+    assert (
+        "the person asked for staff" in text and "ไม่ไหวแล้ว" not in text and "staff console" in text
+    )
 
 
 def test_a_retried_alert_is_not_delivered_twice(api):

@@ -1,4 +1,5 @@
 """The held-out NLU sets: big enough, every intent covered, not copies of training data."""
+
 import difflib
 import re
 from collections import Counter
@@ -6,8 +7,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from ops.nlu_eval import HELDOUT, load_examples
 from assistant.paths import ROOT
+from ops.nlu_eval import HELDOUT, load_examples
 
 DOMAIN_INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
 # A held-out example at least this similar to a training example is a copy, not a test.
@@ -30,19 +31,25 @@ def test_every_intent_has_enough_heldout_examples(language):
     counts = Counter(intent for _, intent in load_examples(HELDOUT[language]))
     for intent in DOMAIN_INTENTS:
         minimum = 8
-        assert counts[intent] >= minimum, f"{language}: {intent} has {counts[intent]} held-out examples"
+        assert counts[intent] >= minimum, (
+            f"{language}: {intent} has {counts[intent]} held-out examples"
+        )
 
 
 @pytest.mark.parametrize("language", ["en", "th"])
 def test_heldout_examples_are_not_copies_of_training_examples(language):
     training = training_examples(language)
     too_close = []
-    for text, intent in load_examples(HELDOUT[language]):
+    for text, _intent in load_examples(HELDOUT[language]):
         candidate = normalise(text)
         matcher = difflib.SequenceMatcher(None, "", candidate)  # b is cached: the held-out text
         for seen in training:
             matcher.set_seq1(seen)
-            if matcher.real_quick_ratio() >= TOO_SIMILAR and matcher.quick_ratio() >= TOO_SIMILAR and matcher.ratio() >= TOO_SIMILAR:
+            if (
+                matcher.real_quick_ratio() >= TOO_SIMILAR
+                and matcher.quick_ratio() >= TOO_SIMILAR
+                and matcher.ratio() >= TOO_SIMILAR
+            ):
                 too_close.append((text, seen))
                 break
     assert not too_close, too_close[:10]

@@ -1,18 +1,23 @@
 """Rasa's own checks on the project and the held-out NLU evaluation."""
+
 import subprocess
 import sys
 
 import pytest
 
-from ops.nlu_eval import THRESHOLD, evaluate, report
 from assistant.paths import MODEL_PATH, ROOT
 from assistant.settings import environment
+from ops.nlu_eval import THRESHOLD, evaluate, report
 
 
 def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "rasa", *args],
-        cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -23,11 +28,15 @@ def test_rasa_data_validate_has_no_warnings():
 
 def test_test_stories_predict_every_action(tmp_path):
     result = rasa(
-        "test", "core",
-        "--model", str(MODEL_PATH),
-        "--stories", "tests/test_stories.yml",
+        "test",
+        "core",
+        "--model",
+        str(MODEL_PATH),
+        "--stories",
+        "tests/test_stories.yml",
         "--fail-on-prediction-errors",
-        "--out", str(tmp_path),
+        "--out",
+        str(tmp_path),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

@@ -3,6 +3,7 @@
 These tests stop and restart those services (the commands are the machine's own, see the
 README), so they skip cleanly where the services or the rights to restart them are missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,10 +17,10 @@ import psycopg2
 import pytest
 import redis
 
+from assistant.paths import MODEL_PATH
 from bench.compare import fresh_database, line_overrides
 from bench.load import LinePlatform
 from ops.scaled import ScaledStack
-from assistant.paths import MODEL_PATH
 from ops.stack import free_port, private_overrides
 from tests.e2e.conftest import ARTIFACTS
 
@@ -27,15 +28,30 @@ DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults"
 CONSOLE_DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults_console"
 PG_CLUSTER = sorted(os.listdir("/etc/postgresql"))[-1] if os.path.isdir("/etc/postgresql") else ""
 REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
-    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-    "--logfile", "/var/log/redis/ci.log",
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
 ]
 
 
 def postgres_up() -> bool:
     try:
-        psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres", connect_timeout=2).close()
+        psycopg2.connect(
+            host="127.0.0.1", user="postgres", dbname="postgres", connect_timeout=2
+        ).close()
         return True
     except psycopg2.OperationalError:
         return False
@@ -60,7 +76,9 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
 def pg_ctl(command: str) -> None:
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", PG_CLUSTER, "main", command],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 
@@ -73,11 +91,15 @@ def line_platform():
 
 @pytest.fixture(scope="session")
 def scaled(tmp_path_factory, line_platform):
-    missing = [name for name, ok in (
-        ("PostgreSQL on 127.0.0.1:5432", postgres_up()),
-        ("Redis on 127.0.0.1:6379", redis_up()),
-        ("nginx", shutil.which("nginx")),
-    ) if not ok]
+    missing = [
+        name
+        for name, ok in (
+            ("PostgreSQL on 127.0.0.1:5432", postgres_up()),
+            ("Redis on 127.0.0.1:6379", redis_up()),
+            ("nginx", shutil.which("nginx")),
+        )
+        if not ok
+    ]
     if missing:
         pytest.skip("scaled topology needs " + ", ".join(missing))
     if not MODEL_PATH.exists():

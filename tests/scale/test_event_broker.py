@@ -1,5 +1,6 @@
 """Optional event broker: with EVENT_BROKER_URL set, Rasa publishes every conversation event
 to RabbitMQ (Rasa's ``pika`` broker), read back here from the queue."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +12,9 @@ import aio_pika
 import pytest
 
 from assistant.paths import MODEL_PATH
+from harness.assistant_client import AssistantClient
 from ops.stack import make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
-from harness.assistant_client import AssistantClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -59,8 +60,10 @@ def queue():
     try:
         asyncio.run(_reachable())
     except (OSError, asyncio.TimeoutError, aio_pika.exceptions.AMQPError) as error:
-        pytest.skip(f"RabbitMQ is not reachable at 127.0.0.1:5672 ({type(error).__name__}); "
-                    "start it with `rabbitmq-server -detached`")
+        pytest.skip(
+            f"RabbitMQ is not reachable at 127.0.0.1:5672 ({type(error).__name__}); "
+            "start it with `rabbitmq-server -detached`"
+        )
     name = f"rasa_events_test_{uuid.uuid4().hex[:8]}"
     yield name
     asyncio.run(_delete_queue(name))
@@ -69,7 +72,7 @@ def queue():
 def answered(events: list[dict]) -> bool:
     """A user message and a bot message after it."""
     kinds = [e["event"] for e in events]
-    return "user" in kinds and "bot" in kinds[kinds.index("user"):]
+    return "user" in kinds and "bot" in kinds[kinds.index("user") :]
 
 
 def events_in(name: str, sender: str, timeout: float = 30.0) -> list[dict]:
@@ -81,7 +84,11 @@ def test_with_a_broker_url_every_event_reaches_the_rabbitmq_queue(tmp_path, queu
     if not MODEL_PATH.exists():
         pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     stack = make_stack(
-        {**private_overrides(f"sqlite:///{tmp_path / 'tracker.db'}"), "EVENT_BROKER_URL": BROKER_URL, "EVENT_BROKER_QUEUE": queue},
+        {
+            **private_overrides(f"sqlite:///{tmp_path / 'tracker.db'}"),
+            "EVENT_BROKER_URL": BROKER_URL,
+            "EVENT_BROKER_QUEUE": queue,
+        },
         log_dir=ARTIFACTS / "logs" / "event-broker",
     )
     try:

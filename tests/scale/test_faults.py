@@ -1,4 +1,5 @@
 """Faults in the scaled topology: an instance killed, PostgreSQL restarted, Redis down."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def say(url: str, sender: str, text: str, timeout: float = 30) -> requests.Response:
-    return requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
+    return requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
 
 
 def answers_again(url: str, timeout: float = 60) -> bool:
@@ -35,8 +38,14 @@ def answers_again(url: str, timeout: float = 60) -> bool:
     return wait_for(ok, timeout)
 
 
-def load_with_fault(url: str, fault, patients_count: int = 40, concurrency: int = 8, channel: str = "rest",
-                    line=None) -> tuple[LoadResult, int]:
+def load_with_fault(
+    url: str,
+    fault,
+    patients_count: int = 40,
+    concurrency: int = 8,
+    channel: str = "rest",
+    line=None,
+) -> tuple[LoadResult, int]:
     """Runs a load and calls ``fault()`` (in a thread) once a quarter of its messages are
     answered, whatever the machine's speed; returns the result and the number of replies
     received before the fault began."""
@@ -46,7 +55,9 @@ def load_with_fault(url: str, fault, patients_count: int = 40, concurrency: int 
 
     async def scenario() -> int:
         load = asyncio.create_task(
-            run_load(url, crowd, concurrency, timeout_s=30, result=result, channel=channel, line=line)
+            run_load(
+                url, crowd, concurrency, timeout_s=30, result=result, channel=channel, line=line
+            )
         )
         while len(result.latencies_ms) < patients_count * turns // 4 and not load.done():
             await asyncio.sleep(0.05)
@@ -60,11 +71,16 @@ def load_with_fault(url: str, fault, patients_count: int = 40, concurrency: int 
 
 
 @pytest.mark.parametrize("channel", ["rest", "socketio", "line"])
-def test_killing_one_instance_mid_load_keeps_serving_and_loses_nothing(scaled, line_platform, channel):
+def test_killing_one_instance_mid_load_keeps_serving_and_loses_nothing(
+    scaled, line_platform, channel
+):
     victim = scaled.rasa_services()[0]
     try:
         result, before = load_with_fault(
-            scaled.url, lambda: os.killpg(victim.process.pid, signal.SIGKILL), channel=channel, line=line_platform,
+            scaled.url,
+            lambda: os.killpg(victim.process.pid, signal.SIGKILL),
+            channel=channel,
+            line=line_platform,
         )
         print(f"\n{channel}: killed after {before} replies; {result.summary()}")
         # the other instance kept serving after the kill
@@ -102,7 +118,9 @@ def test_postgresql_restart_fails_cleanly_and_recovers_without_losing_messages(s
 def test_redis_lock_store_down_gives_clear_errors_and_recovers(scaled):
     sender = f"redis-{uuid.uuid4().hex[:6]}"
     assert say(scaled.url, sender, "hello").status_code == 200
-    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=30)
+    subprocess.run(
+        ["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=30
+    )
     try:
         assert wait_for(lambda: not redis_up(), 10)
         started = time.monotonic()
@@ -116,8 +134,14 @@ def test_redis_lock_store_down_gives_clear_errors_and_recovers(scaled):
         assert wait_for(redis_up, 30)
     assert answers_again(scaled.url)
     assert say(scaled.url, sender, "what is uc-msc therapy").status_code == 200
-    stored = [e["text"] for e in requests.get(
-        f"{scaled.url}/conversations/{sender}/tracker", params={"token": scaled.stack.token}, timeout=30
-    ).json()["events"] if e["event"] == "user"]
+    stored = [
+        e["text"]
+        for e in requests.get(
+            f"{scaled.url}/conversations/{sender}/tracker",
+            params={"token": scaled.stack.token},
+            timeout=30,
+        ).json()["events"]
+        if e["event"] == "user"
+    ]
     # the refused message was never processed, so it is not in the record
     assert stored == ["hello", "what is uc-msc therapy"]

@@ -1,13 +1,21 @@
 """The staff console in the scaled topology: its tables on PostgreSQL, Rasa's API through
 nginx, conversations served by either Rasa instance."""
+
 from __future__ import annotations
 
 import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.console.staff_session import STAFF_PASSWORD, StaffSession, create_staff_user, handoff_round_trip
 from harness.assistant_client import AssistantClient
+from tests.console.staff_session import (
+    STAFF_PASSWORD,
+    StaffSession,
+    create_staff_user,
+    handoff_round_trip,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +29,9 @@ def nurse(scaled) -> StaffSession:
 def test_console_tables_are_on_postgresql(scaled, nurse):
     url = make_url(scaled.env["CONSOLE_DATABASE_URL"])
     assert url.get_backend_name() == "postgresql"
-    with psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database) as db:
+    with psycopg2.connect(
+        host=url.host, port=url.port or 5432, user=url.username, dbname=url.database
+    ) as db:
         with db.cursor() as cursor:
             cursor.execute("SELECT username FROM auth_user")
             assert ("nurse",) in cursor.fetchall()

@@ -1,8 +1,8 @@
 """Each custom action, run on tracker fixtures with a CollectingDispatcher."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -13,17 +13,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import handoff as handoff_module
 from actions.answers import ActionAnswer, ActionReadMessage
 from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses
-from assistant.handoff import summarise
 from actions.replies import CONTENT, OFFICE_HOURS
+from assistant.handoff import summarise
 
 BKK = ZoneInfo("Asia/Bangkok")
 
 
-def user(text: str, intent: str, confidence: float = 0.9, metadata: Optional[dict] = None) -> dict[str, Any]:
+def user(
+    text: str, intent: str, confidence: float = 0.9, metadata: Optional[dict] = None
+) -> dict[str, Any]:
     return {
         "event": "user",
         "text": text,
-        "parse_data": {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []},
+        "parse_data": {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [],
+        },
         "metadata": metadata or {},
         "input_channel": "rest",
     }
@@ -63,6 +69,7 @@ def alerts(monkeypatch):
 
 # --- ActionAnswer -----------------------------------------------------------------------
 
+
 def test_knowledge_answer_in_english_with_full_disclaimer_and_buttons():
     messages, events = run(ActionAnswer(), tracker([user("what is it", "therapy_what_is")], "en"))
     entry = CONTENT.knowledge["therapy.what_is"]
@@ -70,7 +77,9 @@ def test_knowledge_answer_in_english_with_full_disclaimer_and_buttons():
     assert messages[-1]["text"] == CONTENT.disclaimers["full"]["en"]
     assert messages[-1]["disclaimer"] == "full"
     assert all(m["topic"] == "therapy.what_is" and m["language"] == "en" for m in messages)
-    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/" + t.replace(".", "_", 1) for t in entry.follow_up]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == [
+        "/" + t.replace(".", "_", 1) for t in entry.follow_up
+    ]
     assert not any(m["buttons"] for m in messages[:-1])
     assert events == []
 
@@ -119,15 +128,21 @@ def test_emergency_answer_gives_1669_and_alerts_staff(alerts):
 
 # --- ActionReadMessage --------------------------------------------------------------------
 
+
 def test_read_message_sets_language_from_script():
-    _, events = run(ActionReadMessage(), tracker([user("ราคาเท่าไหร่", "therapy_cost")], language="en"))
+    _, events = run(
+        ActionReadMessage(), tracker([user("ราคาเท่าไหร่", "therapy_cost")], language="en")
+    )
     assert events == [{"event": "slot", "timestamp": None, "name": "language", "value": "th"}]
 
 
 def test_read_message_keeps_language_for_emoji_and_uses_hint_first():
     _, events = run(ActionReadMessage(), tracker([user("👍", "chat_affirm")], language="th"))
     assert events[0]["value"] == "th"
-    _, events = run(ActionReadMessage(), tracker([user("👍", "chat_affirm", metadata={"language": "en"})], language=None))
+    _, events = run(
+        ActionReadMessage(),
+        tracker([user("👍", "chat_affirm", metadata={"language": "en"})], language=None),
+    )
     assert events[0]["value"] == "en"
 
 
@@ -137,9 +152,17 @@ def test_read_message_is_silent_when_not_paused():
 
 
 def test_read_message_answers_a_red_flag_while_paused(alerts):
-    history = [user("human please", "handoff_request"), {"event": "pause"}, user("i can't breathe", "safety_emergency")]
+    history = [
+        user("human please", "handoff_request"),
+        {"event": "pause"},
+        user("i can't breathe", "safety_emergency"),
+    ]
     messages, events = run(ActionReadMessage(), tracker(history, paused=True))
-    assert messages and messages[0]["topic"] == "safety.emergency" and messages[0]["while_paused"] is True
+    assert (
+        messages
+        and messages[0]["topic"] == "safety.emergency"
+        and messages[0]["while_paused"] is True
+    )
     assert "1669" in " ".join(m["text"] for m in messages)
     assert events[0]["name"] == "language"
     assert [a.reason for a in alerts] == ["safety.emergency_while_paused"]
@@ -153,6 +176,7 @@ def test_read_message_stays_silent_for_ordinary_messages_while_paused(alerts):
 
 # --- Handoff, fallback, yes/no ------------------------------------------------------------
 
+
 def test_handoff_pauses_records_reason_and_summary_and_alerts(alerts):
     history = [
         user("what is msc", "therapy_what_is"),
@@ -163,12 +187,16 @@ def test_handoff_pauses_records_reason_and_summary_and_alerts(alerts):
     assert events[-1]["event"] == "pause"
     handoff = events[-1]["metadata"]["handoff"]
     assert handoff["reason"] == "user_request"
-    assert "therapy.what_is" in handoff["summary"] and "can i talk to a person" in handoff["summary"]
+    assert (
+        "therapy.what_is" in handoff["summary"] and "can i talk to a person" in handoff["summary"]
+    )
     assert messages[0]["topic"] == "handoff.request" and messages[0]["handoff"] == handoff
     assert alerts[0].conversation_id == "patient-1" and alerts[0].channel == "rest"
 
 
-@pytest.mark.parametrize("opened,key", [(True, "handoff.request.in_hours"), (False, "handoff.request.out_of_hours")])
+@pytest.mark.parametrize(
+    "opened,key", [(True, "handoff.request.in_hours"), (False, "handoff.request.out_of_hours")]
+)
 def test_handoff_message_depends_on_office_hours(alerts, monkeypatch, opened, key):
     monkeypatch.setattr(OFFICE_HOURS.__class__, "is_open", lambda self, moment=None: opened)
     messages, _ = run(ActionHandoff(), tracker([user("staff please", "handoff_request")]))
@@ -196,20 +224,31 @@ def test_first_miss_asks_to_rephrase_second_offers_staff():
 
 
 def test_misses_are_counted_only_in_a_row():
-    events = [user("x", "nlu_fallback"), user("what is it", "therapy_what_is"), user("y", "nlu_fallback")]
+    events = [
+        user("x", "nlu_fallback"),
+        user("what is it", "therapy_what_is"),
+        user("y", "nlu_fallback"),
+    ]
     assert consecutive_misses(tracker(events)) == 1
 
 
 def test_yes_after_an_offer_hands_off(alerts):
     history = [bot("Shall I connect you?", topic="handoff.offer"), user("yes", "chat_affirm")]
     messages, events = run(ActionAffirmDeny(), tracker(history))
-    assert events[-1]["event"] == "pause" and events[-1]["metadata"]["handoff"]["reason"] == "offer_accepted"
+    assert (
+        events[-1]["event"] == "pause"
+        and events[-1]["metadata"]["handoff"]["reason"] == "offer_accepted"
+    )
 
 
 def test_no_after_an_offer_declines_and_yes_without_offer_acknowledges(alerts):
-    messages, events = run(ActionAffirmDeny(), tracker([bot("?", topic="handoff.offer"), user("no", "chat_deny")]))
+    messages, events = run(
+        ActionAffirmDeny(), tracker([bot("?", topic="handoff.offer"), user("no", "chat_deny")])
+    )
     assert messages[0]["topic"] == "handoff.declined" and events == []
-    messages, events = run(ActionAffirmDeny(), tracker([bot("hi", topic="chat.greet"), user("ok", "chat_affirm")]))
+    messages, events = run(
+        ActionAffirmDeny(), tracker([bot("hi", topic="chat.greet"), user("ok", "chat_affirm")])
+    )
     assert messages[0]["topic"] == "chat.acknowledge" and events == [] and alerts == []
 
 

@@ -1,5 +1,6 @@
 """The forbidden-claims check: marketing promises are caught in both languages, while the
 honest sentences that deny them are allowed."""
+
 import pytest
 
 from assistant.claims import compile_rules, find_forbidden_claims

@@ -1,5 +1,6 @@
 """The content files: the real content loads and behaves, and every kind of broken
 content is refused with a problem that names the file."""
+
 import os
 import re
 import shutil
@@ -110,7 +111,8 @@ def test_every_placeholder_can_be_filled(content):
 
 def test_safety_replies_give_the_emergency_numbers(content):
     for language in ("en", "th"):
-        def text(key):
+
+        def text(key, language=language):
             return " ".join(content.reply(key).messages[language])
 
         assert "1669" in text("safety.emergency")
@@ -173,7 +175,11 @@ def test_content_dir_can_be_overridden_by_the_environment(tmp_path):
     env = {**os.environ, "CONTENT_DIR": str(tmp_path), "RASA_TELEMETRY_ENABLED": "false"}
     printed = subprocess.run(
         [sys.executable, "-c", "from assistant.content import CONTENT_DIR; print(CONTENT_DIR)"],
-        env=env, capture_output=True, text=True, check=True, cwd=CONTENT_DIR.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=CONTENT_DIR.parent,
     ).stdout.strip()
     assert printed == str(tmp_path)
 

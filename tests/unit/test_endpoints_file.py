@@ -1,10 +1,11 @@
 """The event broker section is in the endpoints file exactly when EVENT_BROKER_URL is set."""
+
 from __future__ import annotations
 
 import yaml
 
-from ops.config_files import endpoints_file
 from assistant.settings import environment
+from ops.config_files import endpoints_file
 
 
 def test_without_a_broker_url_the_plain_endpoints_file():
@@ -25,12 +26,21 @@ def test_with_a_broker_url_the_pika_section_is_added_and_names_only_variables():
 
 def test_the_broker_parts_come_from_the_url():
     env = environment({"EVENT_BROKER_URL": "amqp://user:pa55word@mq:5673"})
-    assert (env["EVENT_BROKER_USERNAME"], env["EVENT_BROKER_PASSWORD"], env["EVENT_BROKER_PORT"]) == (
-        "user", "pa55word", "5673",
+    assert (
+        env["EVENT_BROKER_USERNAME"],
+        env["EVENT_BROKER_PASSWORD"],
+        env["EVENT_BROKER_PORT"],
+    ) == (
+        "user",
+        "pa55word",
+        "5673",
     )
     plain = environment({"EVENT_BROKER_URL": "amqp://127.0.0.1"})
     assert (plain["EVENT_BROKER_USERNAME"], plain["EVENT_BROKER_PORT"]) == ("guest", "5672")
 
 
 def test_an_explicit_endpoints_file_wins():
-    assert endpoints_file({"EVENT_BROKER_URL": "amqp://x", "RASA_ENDPOINTS": "/etc/mine.yml"}) == "/etc/mine.yml"
+    assert (
+        endpoints_file({"EVENT_BROKER_URL": "amqp://x", "RASA_ENDPOINTS": "/etc/mine.yml"})
+        == "/etc/mine.yml"
+    )

@@ -1,4 +1,5 @@
 """The language slot's logic: script, no-letter messages, hints, switch requests."""
+
 import pytest
 
 from assistant.language import LanguageRules, choose_language, requested_language, script_language

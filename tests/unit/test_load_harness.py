@@ -1,4 +1,5 @@
 """The load harness's rules that need no server: what counts as an answer, conversation ids."""
+
 from __future__ import annotations
 
 import re

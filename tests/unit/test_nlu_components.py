@@ -1,4 +1,5 @@
 """Our Rasa components through Rasa's own storage: train, persist, load, process."""
+
 import shutil
 
 import pytest
@@ -10,9 +11,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.paths import ROOT
 from nlu_components.red_flag_override import SAFETY_NET_KEY, RedFlagOverride
 from nlu_components.thai_english_tokenizer import ThaiEnglishTokenizer
-from assistant.paths import ROOT
 
 
 @pytest.fixture
@@ -95,6 +96,7 @@ def test_red_flag_override_forces_intent_after_load(tmp_path, storage, context):
     assert SAFETY_NET_KEY in emergency.as_dict(only_output_properties=True)
 
 
+@pytest.mark.slow  # trains on the whole training data
 def test_intent_classifier_scores_with_weights_in_place_after_load(storage, context):
     """The loaded classifier keeps its weights column-major (a row-major copy per message
     cost 5 ms) and gives the same probabilities as scikit-learn on the fitted weights."""
@@ -103,16 +105,27 @@ def test_intent_classifier_scores_with_weights_in_place_after_load(storage, cont
     from nlu_components.tfidf_intent_classifier import TfidfIntentClassifier
 
     tokenizer = ThaiEnglishTokenizer.create(
-        {**ThaiEnglishTokenizer.get_default_config(),
-         "dictionary_path": str(ROOT / "content" / "thai_domain_words.txt")},
-        storage, Resource("tokenizer"), context,
+        {
+            **ThaiEnglishTokenizer.get_default_config(),
+            "dictionary_path": str(ROOT / "content" / "thai_domain_words.txt"),
+        },
+        storage,
+        Resource("tokenizer"),
+        context,
     )
     examples = {
-        "therapy_cost": ["how much does it cost", "price of stem cell therapy", "ราคาเท่าไหร่คะ", "ค่าใช้จ่าย"],
+        "therapy_cost": [
+            "how much does it cost",
+            "price of stem cell therapy",
+            "ราคาเท่าไหร่คะ",
+            "ค่าใช้จ่าย",
+        ],
         "therapy_safety": ["is it safe", "side effects?", "ปลอดภัยไหม", "ผลข้างเคียงมีอะไรบ้าง"],
         "greet": ["hello", "hi there", "สวัสดีค่ะ", "หวัดดี"],
     }
-    data = TrainingData([Message({TEXT: t, INTENT: i}) for i, texts in examples.items() for t in texts])
+    data = TrainingData(
+        [Message({TEXT: t, INTENT: i}) for i, texts in examples.items() for t in texts]
+    )
     tokenizer.process_training_data(data)
     config = TfidfIntentClassifier.get_default_config()
     resource = Resource("classifier")
@@ -140,9 +153,17 @@ def test_tfidf_features_equal_scikit_learns_transform(analyzer, ngrams):
 
     from nlu_components.tfidf_intent_classifier import tfidf_features
 
-    corpus = ["stem cell cost", "is it safe is it", "ราคา สเตมเซล เท่าไหร่", "ผล ข้างเคียง", "hello hello hello"]
+    corpus = [
+        "stem cell cost",
+        "is it safe is it",
+        "ราคา สเตมเซล เท่าไหร่",
+        "ผล ข้างเคียง",
+        "hello hello hello",
+    ]
     words = {"token_pattern": r"\S+"} if analyzer == "word" else {}
-    vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, **words).fit(corpus)
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, **words
+    ).fit(corpus)
     texts = ["cost of stem cell stem cell", "ผล ข้างเคียง ราคา", "", "🙂🙂", "unseen words only"]
     ours = tfidf_features(vectorizer, vectorizer.idf_, texts)
     theirs = vectorizer.transform(texts)

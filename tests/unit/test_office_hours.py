@@ -1,4 +1,5 @@
 """Office hours in clinic time (Asia/Bangkok), whatever the server's time zone."""
+
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 

@@ -1,6 +1,7 @@
 """Each change in rasa_extensions/ still works, and (where stock Rasa can run beside it) is
 still needed: the validation keeps Rasa's contract, the tracker store refuses instead of
 answering a stranger, event classes and connections are reused, a wrong Rasa is refused."""
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -16,7 +17,9 @@ from rasa_extensions import (
 
 @pytest.fixture
 def patched(monkeypatch):
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", action_response_validation.validate_action_result)
+    monkeypatch.setattr(
+        RemoteAction, "_validate_action_result", action_response_validation.validate_action_result
+    )
     return RemoteAction("action_answer", None)
 
 
@@ -65,7 +68,11 @@ def test_a_failing_tracker_store_raises_instead_of_answering_a_stranger(monkeypa
 
     stock = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
     assert asyncio.run(stock.tracker_store.retrieve("patient")) is None  # Rasa's: a stranger
-    monkeypatch.setattr(Agent, "_create_tracker_store", staticmethod(tracker_store_errors.tracker_store_without_fallback))
+    monkeypatch.setattr(
+        Agent,
+        "_create_tracker_store",
+        staticmethod(tracker_store_errors.tracker_store_without_fallback),
+    )
     ours = Agent(domain=Domain.empty(), tracker_store=DatabaseDown(Domain.empty()))
     with pytest.raises(ConnectionError):
         asyncio.run(ours.tracker_store.retrieve("patient"))
@@ -81,7 +88,9 @@ def test_event_names_resolve_to_rasas_classes_and_unknown_names_still_fail(monke
     monkeypatch.setattr(event_class_cache, "_EVENT_CLASSES", {})
     for cls in all_subclasses(Event):
         assert event_class_cache.resolve_event_type(cls.type_name) is rasas(cls.type_name)
-        assert event_class_cache.resolve_event_type(cls.type_name) is rasas(cls.type_name)  # remembered
+        assert event_class_cache.resolve_event_type(cls.type_name) is rasas(
+            cls.type_name
+        )  # remembered
     assert event_class_cache.resolve_event_type("no_such_event", UserUttered) is UserUttered
     assert event_class_cache.resolve_event_type("topic") is None
     with pytest.raises(ValueError, match="Unknown event name"):
@@ -115,10 +124,16 @@ def test_action_server_calls_reuse_one_connection_and_survive_a_restart(monkeypa
         port = int(endpoint.url.rsplit(":", 1)[1].split("/")[0])
         server = await start(port)
         for _ in range(3):
-            assert await endpoint.request(json={}, method="post", subpath="webhook") == {"events": [], "responses": []}
+            assert await endpoint.request(json={}, method="post", subpath="webhook") == {
+                "events": [],
+                "responses": [],
+            }
         await server.cleanup()  # the action server restarts
         server = await start(port)
-        assert await endpoint.request(json={}, method="post", subpath="webhook") == {"events": [], "responses": []}
+        assert await endpoint.request(json={}, method="post", subpath="webhook") == {
+            "events": [],
+            "responses": [],
+        }
         await server.cleanup()
 
     url = f"http://127.0.0.1:{free_port()}"
@@ -139,16 +154,40 @@ def _responses_to_check() -> list:
 
     valid = [
         {"events": [], "responses": []},
-        {"events": [{"event": "slot", "name": "language", "value": "th", "timestamp": None}],
-         "responses": [{"text": "สวัสดีค่ะ", "buttons": [{"title": "ราคา", "payload": "/therapy_cost"}],
-                        "custom": {"topic": "chat.greet"}}]},
-        {"events": [{"event": "pause"}, {"event": "slot", "name": "handoff", "value": True},
-                    {"event": "followup", "name": "action_listen"}, {"event": "resume"}], "responses": []},
-        {"events": [{"event": "bot", "text": "hi", "metadata": {"topic": "x"}},
-                    {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
-                    {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}},
-                    {"event": "restart"}, {"event": "session_started"}, {"event": "reset_slots"}],
-         "responses": [{"text": "a"}]},
+        {
+            "events": [{"event": "slot", "name": "language", "value": "th", "timestamp": None}],
+            "responses": [
+                {
+                    "text": "สวัสดีค่ะ",
+                    "buttons": [{"title": "ราคา", "payload": "/therapy_cost"}],
+                    "custom": {"topic": "chat.greet"},
+                }
+            ],
+        },
+        {
+            "events": [
+                {"event": "pause"},
+                {"event": "slot", "name": "handoff", "value": True},
+                {"event": "followup", "name": "action_listen"},
+                {"event": "resume"},
+            ],
+            "responses": [],
+        },
+        {
+            "events": [
+                {"event": "bot", "text": "hi", "metadata": {"topic": "x"}},
+                {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+                {
+                    "event": "user",
+                    "text": "hello",
+                    "parse_data": {"intent": {"name": "greet", "confidence": 0.9}},
+                },
+                {"event": "restart"},
+                {"event": "session_started"},
+                {"event": "reset_slots"},
+            ],
+            "responses": [{"text": "a"}],
+        },
     ]
     rng = random.Random(7)
     cases = list(valid)
@@ -161,7 +200,9 @@ def _responses_to_check() -> list:
             event = rng.choice(events)
             event[rng.choice(list(event))] = rng.choice(junk)
         elif kind == 1 and events:
-            rng.choice(events)["event"] = rng.choice(["slot", "bot", "user", "nonsense", "SLOT", "pause"])
+            rng.choice(events)["event"] = rng.choice(
+                ["slot", "bot", "user", "nonsense", "SLOT", "pause"]
+            )
         elif kind == 2 and events:
             event = rng.choice(events)
             event.pop(rng.choice(list(event)))
@@ -193,7 +234,11 @@ def test_the_quick_check_accepts_exactly_what_rasas_schema_accepts():
 def test_the_pinned_rasa_is_the_locked_one_and_any_other_is_refused():
     from assistant.paths import ROOT
 
-    locked = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line.startswith("rasa==")]
+    locked = [
+        line
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.startswith("rasa==")
+    ]
     assert locked == [f"rasa=={version_guard.PINNED_RASA}"]
     version_guard.check()  # the installed one
     with pytest.raises(version_guard.WrongRasaVersion, match="3.6.22 is installed"):
@@ -209,7 +254,9 @@ def test_a_wrong_rasa_stops_the_server_with_a_clear_message(monkeypatch):
         "import runpy, sys; sys.argv = ['rasa_extensions', '--version']; "
         "runpy.run_module('rasa_extensions', run_name='__main__')"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2
     assert "Rasa 3.7.0 is installed, but rasa_extensions/ patches Rasa 3.6.21" in result.stderr
 

@@ -1,19 +1,25 @@
 """The rule-based safety net: full recall on our red-flag list, no false alarm on
 general questions."""
+
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from nlu_components.red_flags import DISTRESS, EMERGENCY, RedFlagMatcher, normalise
 from assistant.paths import ROOT
+from nlu_components.red_flags import DISTRESS, EMERGENCY, RedFlagMatcher, normalise
 
 CASES = yaml.safe_load((Path(__file__).with_name("red_flag_cases.yml")).read_text(encoding="utf-8"))
 MATCHER = RedFlagMatcher.from_file(ROOT / "content" / "red_flags.yml")
 
 
 def _cases(kind: str):
-    return [pytest.param(lang, text, id=f"{lang}:{text}") for lang in ("en", "th") for text in CASES[kind][lang]]
+    return [
+        pytest.param(lang, text, id=f"{lang}:{text}")
+        for lang in ("en", "th")
+        for text in CASES[kind][lang]
+    ]
 
 
 @pytest.mark.parametrize("language,text", _cases("emergency"))
@@ -57,6 +63,8 @@ def test_normalise(raw, expected):
 
 def test_lists_of_a_broken_file_fail_loudly(tmp_path):
     bad = tmp_path / "red_flags.yml"
-    bad.write_text("emergency:\n  en: ['(unclosed']\ndistress: {en: [], th: []}\n", encoding="utf-8")
-    with pytest.raises(Exception):
+    bad.write_text(
+        "emergency:\n  en: ['(unclosed']\ndistress: {en: [], th: []}\n", encoding="utf-8"
+    )
+    with pytest.raises(re.error):
         RedFlagMatcher.from_file(bad)

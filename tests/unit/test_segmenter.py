@@ -1,8 +1,9 @@
 """Thai/English segmentation: words, exact offsets, the domain dictionary."""
+
 import pytest
 
-from nlu_components.thai_english_segmenter import ThaiEnglishSegmenter, read_word_list
 from assistant.paths import ROOT
+from nlu_components.thai_english_segmenter import ThaiEnglishSegmenter, read_word_list
 
 DOMAIN_WORDS = read_word_list(str(ROOT / "content" / "thai_domain_words.txt"))
 SEGMENTER = ThaiEnglishSegmenter(DOMAIN_WORDS)
@@ -22,7 +23,16 @@ def test_thai_sentence_is_split_into_words():
 
 
 def test_english_follows_spacy_rules():
-    assert words("can't breathe, it's bad!") == ["ca", "n't", "breathe", ",", "it", "'s", "bad", "!"]
+    assert words("can't breathe, it's bad!") == [
+        "ca",
+        "n't",
+        "breathe",
+        ",",
+        "it",
+        "'s",
+        "bad",
+        "!",
+    ]
 
 
 def test_mixed_script_keeps_both():

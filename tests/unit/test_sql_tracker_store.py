@@ -2,6 +2,7 @@
 
 Real SQLite files; a second store on the same file stands in for a second Rasa instance.
 """
+
 import asyncio
 import sqlite3
 
@@ -28,7 +29,12 @@ slots:
 
 
 def turn(text: str) -> list:
-    return [UserUttered(text), SlotSet("language", "en"), BotUttered(f"answer to {text}"), ActionExecuted("action_listen")]
+    return [
+        UserUttered(text),
+        SlotSet("language", "en"),
+        BotUttered(f"answer to {text}"),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def stored_rows(path) -> list[tuple[str, str]]:
@@ -72,8 +78,14 @@ def test_a_retrieved_tracker_is_saved_without_counting_and_every_event_once(path
     assert not [s for s in seen if "count(" in s.lower()]
     assert stored_rows(path) == [
         ("action", "action_listen"),
-        ("user", "hello"), ("slot", "language"), ("bot", "answer to hello"), ("action", "action_listen"),
-        ("user", "is it safe?"), ("slot", "language"), ("bot", "answer to is it safe?"), ("action", "action_listen"),
+        ("user", "hello"),
+        ("slot", "language"),
+        ("bot", "answer to hello"),
+        ("action", "action_listen"),
+        ("user", "is it safe?"),
+        ("slot", "language"),
+        ("bot", "answer to is it safe?"),
+        ("action", "action_listen"),
     ]
     # Rasa's own store reads back the same conversation
     stock = asyncio.run(SQLTrackerStore(DOMAIN, db=str(path)).retrieve("p1"))
@@ -82,8 +94,17 @@ def test_a_retrieved_tracker_is_saved_without_counting_and_every_event_once(path
 
 
 def test_two_instances_on_one_database_store_each_event_once_in_order(path):
-    first, second = TunedSQLTrackerStore(DOMAIN, db=str(path)), TunedSQLTrackerStore(DOMAIN, db=str(path))
-    for store, text in ((first, "one"), (second, "two"), (first, "three"), (second, "four"), (second, "five")):
+    first, second = (
+        TunedSQLTrackerStore(DOMAIN, db=str(path)),
+        TunedSQLTrackerStore(DOMAIN, db=str(path)),
+    )
+    for store, text in (
+        (first, "one"),
+        (second, "two"),
+        (first, "three"),
+        (second, "four"),
+        (second, "five"),
+    ):
         asyncio.run(add_turn(store, "shared", text))
     users = [text for kind, text in stored_rows(path) if kind == "user"]
     assert users == ["one", "two", "three", "four", "five"]
@@ -94,7 +115,12 @@ def test_a_new_session_and_a_second_save_of_the_same_tracker_add_no_duplicates(p
     store = TunedSQLTrackerStore(DOMAIN, db=str(path))
     asyncio.run(add_turn(store, "p2", "before"))
     tracker = asyncio.run(store.retrieve("p2"))
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"), *turn("after")]:
+    for event in [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        *turn("after"),
+    ]:
         tracker.update(event)
     asyncio.run(store.save(tracker))
     asyncio.run(store.save(tracker))  # nothing new: nothing written

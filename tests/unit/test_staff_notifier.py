@@ -1,11 +1,12 @@
 """Staff alerts against a real local HTTP endpoint, including failing ones."""
+
 import asyncio
 import logging
 
 from actions.staff_notifier import WebhookNotifier, notifiers_from_env, notify_staff
 from assistant.handoff import HandoffAlert
-from ops.stack import free_port
 from harness.webhook_receiver import WebhookReceiver
+from ops.stack import free_port
 
 ALERT = HandoffAlert("user-1", "user_request", "Topics: therapy.cost", "th", "rest", 1.0)
 

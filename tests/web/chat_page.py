@@ -1,4 +1,5 @@
 """The chat widget as a test sees it: open, ask, read the messages, through the browser."""
+
 from __future__ import annotations
 
 import time
@@ -20,7 +21,9 @@ class ChatPage:
     errors: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.page.on(
+            "dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss())
+        )
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def goto(self, language: str) -> None:
@@ -59,7 +62,9 @@ class ChatPage:
 
     def wait_for_replies(self, count: int, timeout_ms: int = ANSWER_TIMEOUT_MS) -> None:
         self.page.wait_for_function(
-            "n => document.querySelectorAll('.cc-bot, .cc-staff').length >= n", arg=count, timeout=timeout_ms
+            "n => document.querySelectorAll('.cc-bot, .cc-staff').length >= n",
+            arg=count,
+            timeout=timeout_ms,
         )
 
     def wait_quiet(self) -> None:

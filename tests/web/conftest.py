@@ -3,6 +3,7 @@
 Chromium is Debian's (``scripts/system_deps.sh``), driven by Playwright; nothing is
 downloaded. Each test gets a fresh browser context, so its own localStorage and session.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ from typing import Callable, Iterator
 import pytest
 
 from assistant.paths import MODEL_PATH, ROOT
-from ops.stack import Stack, free_port, make_stack, private_overrides
 from harness.assistant_client import AssistantClient
 from harness.webhook_receiver import WebhookReceiver
+from ops.stack import Stack, free_port, make_stack, private_overrides
 from tests.web.chat_page import ChatPage
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,7 +31,9 @@ def web_stack(tmp_path_factory) -> Iterator[Stack]:
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     with WebhookReceiver() as staff_hook:
         running = make_stack(
-            private_overrides(f"sqlite:///{db}", WEB_PORT=str(free_port()), STAFF_WEBHOOK_URL=staff_hook.url),
+            private_overrides(
+                f"sqlite:///{db}", WEB_PORT=str(free_port()), STAFF_WEBHOOK_URL=staff_hook.url
+            ),
             log_dir=ARTIFACTS / "logs" / "web",
         )
         try:
@@ -58,7 +61,9 @@ def timings() -> Iterator[list[dict]]:
             "median_seconds": seconds[len(seconds) // 2],
             "max_seconds": seconds[-1],
         }
-        (ARTIFACTS / "web-timings.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+        (ARTIFACTS / "web-timings.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False)
+        )
 
 
 @pytest.fixture
@@ -67,7 +72,9 @@ def open_chat(browser, web_stack, timings) -> Iterator[Callable[..., ChatPage]]:
     contexts = []
 
     def open_(language: str = "en", viewport: dict = DESKTOP) -> ChatPage:
-        context = browser.new_context(viewport=viewport, locale="th-TH" if language == "th" else "en-US")
+        context = browser.new_context(
+            viewport=viewport, locale="th-TH" if language == "th" else "en-US"
+        )
         contexts.append(context)
         page = context.new_page()
         chat = ChatPage(page, web_stack.web_url, timings)

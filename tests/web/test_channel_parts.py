@@ -1,4 +1,5 @@
 """The web channel's parts, without servers: metadata filter, origins, language, notices."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,46 +36,72 @@ def test_widget_metadata_keeps_what_the_widget_shows_and_drops_staff_details():
         "handoff": {"reason": "user_request", "summary": "patient asked about cost; wants a call"},
         "timestamp": 1.0,
     }
-    assert widget_metadata(message) == {"topic": "handoff.request", "language": "en", "handoff": {"reason": "user_request"}}
-    staff = {"text": "Hi", "staff": True, "staff_user": "ploy", "topic": "handoff.staff_reply", "language": "th"}
-    assert widget_metadata(staff) == {"topic": "handoff.staff_reply", "language": "th", "staff": True}
+    assert widget_metadata(message) == {
+        "topic": "handoff.request",
+        "language": "en",
+        "handoff": {"reason": "user_request"},
+    }
+    staff = {
+        "text": "Hi",
+        "staff": True,
+        "staff_user": "ploy",
+        "topic": "handoff.staff_reply",
+        "language": "th",
+    }
+    assert widget_metadata(staff) == {
+        "topic": "handoff.staff_reply",
+        "language": "th",
+        "staff": True,
+    }
 
 
 def test_widget_metadata_reads_nested_metadata_too():
-    assert widget_metadata({"metadata": {"staff": True, "language": "en"}}) == {"language": "en", "staff": True}
+    assert widget_metadata({"metadata": {"staff": True, "language": "en"}}) == {
+        "language": "en",
+        "staff": True,
+    }
     assert widget_metadata({"metadata": "junk", "disclaimer": "short"}) == {"disclaimer": "short"}
 
 
 def test_allowed_origins():
-    assert allowed_origins("http://localhost:8080  https://clinic.example/") == ["http://localhost:8080", "https://clinic.example"]
+    assert allowed_origins("http://localhost:8080  https://clinic.example/") == [
+        "http://localhost:8080",
+        "https://clinic.example",
+    ]
     assert allowed_origins("*") is None
     assert allowed_origins("") == []
 
 
-@pytest.mark.parametrize("origins,origin,allowed", [
-    ("https://clinic.example", "https://clinic.example", True),
-    ("https://clinic.example", "https://clinic.example.evil.test", False),
-    ("https://clinic.example", "http://clinic.example", False),
-    ("https://clinic.example", None, True),  # not a browser: CORS does not apply
-    ("*", "https://anything.test", True),
-    ("", "https://clinic.example", False),
-])
+@pytest.mark.parametrize(
+    "origins,origin,allowed",
+    [
+        ("https://clinic.example", "https://clinic.example", True),
+        ("https://clinic.example", "https://clinic.example.evil.test", False),
+        ("https://clinic.example", "http://clinic.example", False),
+        ("https://clinic.example", None, True),  # not a browser: CORS does not apply
+        ("*", "https://anything.test", True),
+        ("", "https://clinic.example", False),
+    ],
+)
 def test_origin_check(monkeypatch, origins, origin, allowed):
     monkeypatch.setenv("CORS_ORIGINS", origins)
     channel = WebSocketIOInput.from_credentials({"session_persistence": True})
     assert channel.origin_allowed(origin) is allowed
 
 
-@pytest.mark.parametrize("metadata,expected", [
-    ({"language": "th"}, "th"),
-    ({"language": "en-GB"}, "en"),
-    ({"language": "fr"}, None),
-    ({"language": 7}, None),
-    ('{"language": "th"}', "th"),
-    ("{broken", None),
-    (["th"], None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "metadata,expected",
+    [
+        ({"language": "th"}, "th"),
+        ({"language": "en-GB"}, "en"),
+        ({"language": "fr"}, None),
+        ({"language": 7}, None),
+        ('{"language": "th"}', "th"),
+        ("{broken", None),
+        (["th"], None),
+        (None, None),
+    ],
+)
 def test_page_language(metadata, expected):
     assert page_language(metadata) == expected
 
@@ -99,19 +126,31 @@ def test_notices_come_from_the_content_file_with_the_limit_filled_in():
 def test_output_sends_metadata_and_quick_replies_on_the_last_part():
     server = RecordingServer()
     output = WebSocketIOOutput(server, "bot_uttered")  # type: ignore[arg-type]
-    asyncio.run(output.send_response("session-1", {
-        "text": "First part.\n\nSecond part.",
-        "buttons": [{"title": "Is it proven?", "payload": "/ask_evidence"}],
-        "topic": "therapy.what_is",
-        "language": "en",
-        "evidence_level": "early_trials",
-    }))
-    assert [(event, room) for event, _, room in server.emitted] == [("bot_uttered", "session-1")] * 2
+    asyncio.run(
+        output.send_response(
+            "session-1",
+            {
+                "text": "First part.\n\nSecond part.",
+                "buttons": [{"title": "Is it proven?", "payload": "/ask_evidence"}],
+                "topic": "therapy.what_is",
+                "language": "en",
+                "evidence_level": "early_trials",
+            },
+        )
+    )
+    assert [(event, room) for event, _, room in server.emitted] == [
+        ("bot_uttered", "session-1")
+    ] * 2
     first, second = (data for _, data, _ in server.emitted)
     assert first["text"] == "First part." and first["quick_replies"] == []
-    assert second["quick_replies"] == [{"content_type": "text", "title": "Is it proven?", "payload": "/ask_evidence"}]
-    assert first["metadata"] == second["metadata"] == {
-        "topic": "therapy.what_is", "language": "en", "evidence_level": "early_trials"}
+    assert second["quick_replies"] == [
+        {"content_type": "text", "title": "Is it proven?", "payload": "/ask_evidence"}
+    ]
+    assert (
+        first["metadata"]
+        == second["metadata"]
+        == {"topic": "therapy.what_is", "language": "en", "evidence_level": "early_trials"}
+    )
 
 
 def test_history_from_a_tracker():
@@ -124,21 +163,36 @@ def test_history_from_a_tracker():
     events = [
         ActionExecuted("action_listen"),
         UserUttered("What is it?", input_channel="socketio"),
-        BotUttered("Part one.\n\nPart two.", data={"buttons": buttons},
-                   metadata={"topic": "therapy.what_is", "language": "en", "evidence_level": "x"}),
+        BotUttered(
+            "Part one.\n\nPart two.",
+            data={"buttons": buttons},
+            metadata={"topic": "therapy.what_is", "language": "en", "evidence_level": "x"},
+        ),
         UserUttered("/ask_evidence", input_channel="socketio"),
-        BotUttered("Evidence.", data={"buttons": buttons}, metadata={"topic": "therapy.evidence", "disclaimer": "full"}),
+        BotUttered(
+            "Evidence.",
+            data={"buttons": buttons},
+            metadata={"topic": "therapy.evidence", "disclaimer": "full"},
+        ),
         UserUttered("a human please", input_channel="socketio"),
-        BotUttered("Passed to staff.", metadata={"handoff": {"reason": "user_request", "summary": "secret"}}),
+        BotUttered(
+            "Passed to staff.",
+            metadata={"handoff": {"reason": "user_request", "summary": "secret"}},
+        ),
         ConversationPaused(),
         BotUttered("Hi, nurse here.", metadata={"staff": True, "staff_user": "ploy"}),
     ]
     history = conversation_history(DialogueStateTracker.from_events("s", events))
     assert history["handed_off"] is True
     assert [(m["from"], m["text"]) for m in history["messages"]] == [
-        ("user", "What is it?"), ("bot", "Part one."), ("bot", "Part two."),
+        ("user", "What is it?"),
+        ("bot", "Part one."),
+        ("bot", "Part two."),
         ("user", "Is it proven?"),  # the button title, as shown when clicked
-        ("bot", "Evidence."), ("user", "a human please"), ("bot", "Passed to staff."), ("staff", "Hi, nurse here."),
+        ("bot", "Evidence."),
+        ("user", "a human please"),
+        ("bot", "Passed to staff."),
+        ("staff", "Hi, nurse here."),
     ]
     assert history["messages"][4]["metadata"]["disclaimer"] == "full"
     assert "summary" not in str(history) and "ploy" not in str(history)

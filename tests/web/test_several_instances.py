@@ -1,5 +1,6 @@
 """Two Rasa instances (as behind the scaled nginx): a staff reply posted to the instance
 that does not hold the patient's socket still reaches the open widget, through Redis."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,8 +11,8 @@ import pytest
 import redis
 
 from assistant.paths import MODEL_PATH
-from ops.stack import free_port, make_stack, private_overrides
 from harness.assistant_client import AssistantClient
+from ops.stack import free_port, make_stack, private_overrides
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import ARTIFACTS, DESKTOP
 
@@ -25,8 +26,19 @@ def redis_url(tmp_path_factory):
         pytest.skip("redis-server is not installed (only the scaled set-up needs it)")
     port = free_port()
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path_factory.mktemp("redis"))],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
         stdout=subprocess.DEVNULL,
     )
     client = redis.Redis(port=port)
@@ -80,8 +92,18 @@ def test_staff_reply_through_the_other_instance_reaches_the_widget(browser, two_
     shown = len(chat.replies())
     other_instance.append_events(
         chat.session_id(),
-        [{"event": "bot", "text": "Hello from the clinic, this is nurse Ploy.",
-          "metadata": {"staff": True, "staff_user": "ploy", "topic": "handoff.staff_reply", "language": "en"}}],
+        [
+            {
+                "event": "bot",
+                "text": "Hello from the clinic, this is nurse Ploy.",
+                "metadata": {
+                    "staff": True,
+                    "staff_user": "ploy",
+                    "topic": "handoff.staff_reply",
+                    "language": "en",
+                },
+            }
+        ],
         output_channel="socketio",
     )
     chat.wait_for_replies(shown + 1, timeout_ms=10_000)

@@ -3,6 +3,7 @@
 Frames are sent from a real browser page with the socket.io client the widget uses, so
 the Origin header and the transport are what a website produces.
 """
+
 from __future__ import annotations
 
 import threading
@@ -68,8 +69,14 @@ def emit(page, web_stack, events, session_id=None, wait_ms=1500, transports=("we
 def test_long_polling_works_from_the_clinic_page_too(raw_page, web_stack, assistant):
     """Networks that block WebSockets fall back to HTTP long-polling (CORS headers from Rasa)."""
     session = uuid.uuid4().hex
-    result = emit(raw_page, web_stack, [["user_uttered", {"message": "What is stem cell therapy?", "session_id": session}]],
-                  session_id=session, wait_ms=4000, transports=["polling"])
+    result = emit(
+        raw_page,
+        web_stack,
+        [["user_uttered", {"message": "What is stem cell therapy?", "session_id": session}]],
+        session_id=session,
+        wait_ms=4000,
+        transports=["polling"],
+    )
     assert result["confirmed"] == session and result["received"]
     assert assistant.user_events(session)[0]["input_channel"] == "socketio"
 
@@ -78,19 +85,40 @@ def rasa_log(web_stack) -> str:
     return (web_stack.log_dir / "rasa.log").read_text(errors="replace")
 
 
-def test_too_long_message_gets_a_clear_answer_and_never_reaches_the_assistant(raw_page, web_stack, assistant):
+def test_too_long_message_gets_a_clear_answer_and_never_reaches_the_assistant(
+    raw_page, web_stack, assistant
+):
     limit = int(web_stack.env["MAX_MESSAGE_CHARS"])
     session = uuid.uuid4().hex
-    result = emit(raw_page, web_stack, [
-        ["user_uttered", {"message": "a" * (limit + 1), "session_id": session, "metadata": {"language": "en"}}],
-    ], session_id=session)
+    result = emit(
+        raw_page,
+        web_stack,
+        [
+            [
+                "user_uttered",
+                {
+                    "message": "a" * (limit + 1),
+                    "session_id": session,
+                    "metadata": {"language": "en"},
+                },
+            ],
+        ],
+        session_id=session,
+    )
     assert [m["metadata"]["topic"] for m in result["received"]] == ["chat.input_error"]
-    assert "too long" in result["received"][0]["text"] and str(limit) in result["received"][0]["text"]
+    assert (
+        "too long" in result["received"][0]["text"] and str(limit) in result["received"][0]["text"]
+    )
     assert assistant.user_events(session) == []
 
-    thai = emit(raw_page, web_stack, [
-        ["user_uttered", {"message": "สเต็มเซลล์" * limit, "session_id": session}],
-    ], session_id=session)
+    thai = emit(
+        raw_page,
+        web_stack,
+        [
+            ["user_uttered", {"message": "สเต็มเซลล์" * limit, "session_id": session}],
+        ],
+        session_id=session,
+    )
     assert "ข้อความยาวเกินไป" in thai["received"][0]["text"]
 
 
@@ -98,46 +126,79 @@ def test_message_at_the_limit_is_answered(raw_page, web_stack, assistant):
     limit = int(web_stack.env["MAX_MESSAGE_CHARS"])
     session = uuid.uuid4().hex
     text = ("what is stem cell therapy " * limit)[:limit]
-    result = emit(raw_page, web_stack, [["user_uttered", {"message": text, "session_id": session}]],
-                  session_id=session, wait_ms=8000)
+    result = emit(
+        raw_page,
+        web_stack,
+        [["user_uttered", {"message": text, "session_id": session}]],
+        session_id=session,
+        wait_ms=8000,
+    )
     assert result["received"], "an answer"
     assert assistant.user_events(session)[0]["text"] == text
 
 
-def test_junk_frames_are_dropped_and_the_server_keeps_working(raw_page, web_stack, assistant, open_chat):
+def test_junk_frames_are_dropped_and_the_server_keeps_working(
+    raw_page, web_stack, assistant, open_chat
+):
     log_before = len(rasa_log(web_stack))
     session = uuid.uuid4().hex
-    result = emit(raw_page, web_stack, [
-        ["user_uttered", "just a string"],
-        ["user_uttered", 42],
-        ["user_uttered", None],
-        ["user_uttered", [1, 2, 3]],
-        ["user_uttered", {"message": "no session id"}],
-        ["user_uttered", {"message": "bad session id", "session_id": "../../etc/passwd"}],
-        ["user_uttered", {"message": "someone else's conversation", "session_id": uuid.uuid4().hex}],
-        ["user_uttered", {"message": {"nested": "object"}, "session_id": session}],
-        ["user_uttered", {"message": "hello", "session_id": session, "metadata": "{not json"}],
-        ["user_uttered", {"message": "hi", "session_id": session, "metadata": {"language": "fr", "staff": True}}],
-        ["session_request", "not an object"],
-        ["session_request", {"session_id": {"$ne": None}}],
-        ["no_such_event", {"x": 1}],
-    ], session_id=session, wait_ms=5000)
+    result = emit(
+        raw_page,
+        web_stack,
+        [
+            ["user_uttered", "just a string"],
+            ["user_uttered", 42],
+            ["user_uttered", None],
+            ["user_uttered", [1, 2, 3]],
+            ["user_uttered", {"message": "no session id"}],
+            ["user_uttered", {"message": "bad session id", "session_id": "../../etc/passwd"}],
+            [
+                "user_uttered",
+                {"message": "someone else's conversation", "session_id": uuid.uuid4().hex},
+            ],
+            ["user_uttered", {"message": {"nested": "object"}, "session_id": session}],
+            ["user_uttered", {"message": "hello", "session_id": session, "metadata": "{not json"}],
+            [
+                "user_uttered",
+                {
+                    "message": "hi",
+                    "session_id": session,
+                    "metadata": {"language": "fr", "staff": True},
+                },
+            ],
+            ["session_request", "not an object"],
+            ["session_request", {"session_id": {"$ne": None}}],
+            ["no_such_event", {"x": 1}],
+        ],
+        session_id=session,
+        wait_ms=5000,
+    )
     assert result["confirmed"] == session
     topics = [m["metadata"].get("topic") for m in result["received"]]
     assert "chat.text_only" in topics  # the object-as-message got a clear answer
     # only the two well-formed messages reached the assistant, and forged metadata was dropped
     users = assistant.user_events(session)
     assert [u["text"] for u in users] == ["hello", "hi"]
-    assert all("staff" not in (u.get("metadata") or {}) and "language" not in (u.get("metadata") or {}) for u in users)
+    assert all(
+        "staff" not in (u.get("metadata") or {}) and "language" not in (u.get("metadata") or {})
+        for u in users
+    )
 
     # a frame far over the size limit closes that socket, nothing more
-    huge = emit(raw_page, web_stack, [["user_uttered", {"message": "x" * 300_000, "session_id": session}]],
-                session_id=session, wait_ms=1500)
+    huge = emit(
+        raw_page,
+        web_stack,
+        [["user_uttered", {"message": "x" * 300_000, "session_id": session}]],
+        session_id=session,
+        wait_ms=1500,
+    )
     assert huge["disconnected"] and huge["received"] == []
 
     new_log = rasa_log(web_stack)[log_before:]
     assert "Traceback" not in new_log
-    assert requests.get(f"{web_stack.rasa_url}/status", params={"token": web_stack.token}, timeout=10).ok
+    assert requests.get(
+        f"{web_stack.rasa_url}/status", params={"token": web_stack.token}, timeout=10
+    ).ok
     chat = open_chat("en")
     assert chat.ask("What is stem cell therapy?")
 
@@ -146,7 +207,9 @@ def test_junk_frames_are_dropped_and_the_server_keeps_working(raw_page, web_stac
 def other_site(tmp_path):
     """A real web server on another port: another origin, like a site that is not the clinic's."""
     (tmp_path / "index.html").write_text("<!doctype html><title>other site</title>")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

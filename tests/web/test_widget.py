@@ -1,4 +1,5 @@
 """The website chat widget in a real browser against the real assistant."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from tests.web.conftest import PHONE, screenshot
 pytestmark = pytest.mark.e2e
 
 THAI = re.compile("[\u0e00-\u0e7f]")
-XSS = '<img src=x onerror=alert(1)>'
+XSS = "<img src=x onerror=alert(1)>"
 
 
 def is_thai(text: str) -> bool:
@@ -25,7 +26,11 @@ def last_user_event(assistant, sender: str) -> dict:
 
 def channel_metadata(event: dict) -> dict:
     """What the channel put into a user event's metadata (Rasa adds its model ids)."""
-    return {k: v for k, v in (event.get("metadata") or {}).items() if k not in ("model_id", "assistant_id")}
+    return {
+        k: v
+        for k, v in (event.get("metadata") or {}).items()
+        if k not in ("model_id", "assistant_id")
+    }
 
 
 def test_english_question_gets_english_answer_with_disclaimer(open_chat, assistant):
@@ -69,7 +74,11 @@ def test_page_language_is_the_initial_language(open_chat, assistant):
     chat = open_chat("th")
     replies = chat.ask("👍")
     assert replies and all(is_thai(r["text"]) for r in replies)
-    slots = [e for e in assistant.tracker(chat.session_id())["events"] if e["event"] == "slot" and e["name"] == "language"]
+    slots = [
+        e
+        for e in assistant.tracker(chat.session_id())["events"]
+        if e["event"] == "slot" and e["name"] == "language"
+    ]
     assert slots[-1]["value"] == "th"
 
 
@@ -94,7 +103,9 @@ def test_reload_keeps_history_and_new_conversation_starts_empty(open_chat, assis
     chat.wait_connected()  # the chat was open: it opens again
     assert chat.messages() == before  # read back from the tracker store
     assert chat.session_id() == first_session
-    assert "cost" not in chat.page.evaluate("JSON.stringify(localStorage)")  # the browser keeps only the id
+    assert "cost" not in chat.page.evaluate(
+        "JSON.stringify(localStorage)"
+    )  # the browser keeps only the id
     # the server still knows this socket belongs to the same conversation
     chat.ask("Is it safe?")
     assert len(assistant.user_events(first_session)) == 2
@@ -108,7 +119,9 @@ def test_reload_keeps_history_and_new_conversation_starts_empty(open_chat, assis
     assert chat.messages() == []
     replies = chat.ask("What is stem cell therapy?")
     assert replies[-1]["who"] == "Important"
-    assert "cc-disclaimer-full" in chat.messages()[-1]["classes"]  # a new conversation: full disclaimer
+    assert (
+        "cc-disclaimer-full" in chat.messages()[-1]["classes"]
+    )  # a new conversation: full disclaimer
     assert len(assistant.user_events(first_session)) == 2
 
 
@@ -125,11 +138,18 @@ def test_handoff_status_and_staff_reply_appear(open_chat, assistant):
     staff_text = f"Hello, this is nurse Ploy. See https://example.org/uc-msc {XSS} for details."
     assistant.append_events(
         sender,
-        [{
-            "event": "bot",
-            "text": staff_text,
-            "metadata": {"staff": True, "staff_user": "ploy", "topic": "handoff.staff_reply", "language": "en"},
-        }],
+        [
+            {
+                "event": "bot",
+                "text": staff_text,
+                "metadata": {
+                    "staff": True,
+                    "staff_user": "ploy",
+                    "topic": "handoff.staff_reply",
+                    "language": "en",
+                },
+            }
+        ],
         output_channel="socketio",
     )
     chat.wait_for_replies(shown + 1, timeout_ms=10_000)
@@ -157,14 +177,26 @@ def test_handoff_status_and_staff_reply_appear(open_chat, assistant):
     chat.page.close()
     assistant.append_events(
         sender,
-        [{"event": "bot", "text": "We can call you tomorrow at 10:00.",
-          "metadata": {"staff": True, "staff_user": "ploy", "topic": "handoff.staff_reply", "language": "en"}}],
+        [
+            {
+                "event": "bot",
+                "text": "We can call you tomorrow at 10:00.",
+                "metadata": {
+                    "staff": True,
+                    "staff_user": "ploy",
+                    "topic": "handoff.staff_reply",
+                    "language": "en",
+                },
+            }
+        ],
         output_channel="socketio",
     )
     back = ChatPage(context.new_page(), chat.web_url)
     back.goto("en")
     back.wait_connected()
-    assert [m["text"] for m in back.messages(".cc-staff")][-1] == "We can call you tomorrow at 10:00."
+    assert [m["text"] for m in back.messages(".cc-staff")][
+        -1
+    ] == "We can call you tomorrow at 10:00."
     assert back.page.locator(".cc-status").is_visible()
     # staff hand back (resume): the status goes away at the next visit
     assistant.append_events(sender, [{"event": "resume", "metadata": {"staff_user": "ploy"}}])
@@ -209,7 +241,9 @@ def test_phone_layout_and_keyboard(open_chat, language):
     box = page.locator(".cc-panel").bounding_box()
     assert box["x"] == 0 and box["width"] == PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    widths = page.eval_on_selector_all(".cc-msg", "ns => ns.map(n => n.getBoundingClientRect().right)")
+    widths = page.eval_on_selector_all(
+        ".cc-msg", "ns => ns.map(n => n.getBoundingClientRect().right)"
+    )
     assert max(widths) <= PHONE["width"]
     # labelled for screen readers
     assert page.get_attribute(".cc-log", "role") == "log"

@@ -1,4 +1,5 @@
 """Charts for a chosen period."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
@@ -20,11 +21,21 @@ def analytics(request: HttpRequest) -> HttpResponse:
     period = Period(*form.period())
     found = figures(period)
     by_channel = {CHANNEL_NAMES.get(name, name): days for name, days in found.by_channel.items()}
-    return render(request, "staff/analytics.html", {
-        "form": form,
-        "figures": found,
-        "by_language": charts.stacked_bars(found.by_language, period.days, _("Patient messages per day by language")),
-        "by_channel": charts.stacked_bars(by_channel, period.days, _("Patient messages per day by channel")),
-        "safety": charts.stacked_bars(found.safety_by_day, period.days, _("Safety events per day")),
-        "topics": charts.horizontal_bars(found.top_topics, _("Top topics")),
-    })
+    return render(
+        request,
+        "staff/analytics.html",
+        {
+            "form": form,
+            "figures": found,
+            "by_language": charts.stacked_bars(
+                found.by_language, period.days, _("Patient messages per day by language")
+            ),
+            "by_channel": charts.stacked_bars(
+                by_channel, period.days, _("Patient messages per day by channel")
+            ),
+            "safety": charts.stacked_bars(
+                found.safety_by_day, period.days, _("Safety events per day")
+            ),
+            "topics": charts.horizontal_bars(found.top_topics, _("Top topics")),
+        },
+    )

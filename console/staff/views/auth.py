@@ -1,11 +1,12 @@
 """Sign-in with rate limiting and audit; the home page sends each role where it works."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +26,11 @@ class RateLimitedLoginView(auth_views.LoginView):
         if login_limit.is_locked_out(username, address):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
-                           % {"minutes": settings.LOGIN_WINDOW_SECONDS // 60})
+            form.add_error(
+                None,
+                _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
+                % {"minutes": settings.LOGIN_WINDOW_SECONDS // 60},
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -38,7 +42,9 @@ class RateLimitedLoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        login_limit.clear_failures(form.get_user().get_username(), audit.client_address(self.request))
+        login_limit.clear_failures(
+            form.get_user().get_username(), audit.client_address(self.request)
+        )
         audit.record(AuditEntry.Action.LOGIN, request=self.request)
         return response
 

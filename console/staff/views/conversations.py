@@ -1,4 +1,5 @@
 """The conversation list and the transcript."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,20 @@ from console.staff.models import AuditEntry, Claim, Conversation, Flag, Note, Re
 from console.staff.roles import REVIEWER, role_required, sees_personal_data
 
 PAGE_SIZE = 50
-LIST_FIELDS = ["pk", "sender_id", "channel", "language", "first_question", "topics", "handed_off",
-               "safety", "fallback", "paused", "last_activity", "user_messages"]
+LIST_FIELDS = [
+    "pk",
+    "sender_id",
+    "channel",
+    "language",
+    "first_question",
+    "topics",
+    "handed_off",
+    "safety",
+    "fallback",
+    "paused",
+    "last_activity",
+    "user_messages",
+]
 
 
 def _local_start(day: dt.date) -> dt.datetime:
@@ -56,16 +69,25 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     refresh_index()
     unmasked = sees_personal_data(request.user)
     form = ConversationFilterForm(request.GET or None)
-    page = Paginator(filtered(form, unmasked).only(*LIST_FIELDS[1:]), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtered(form, unmasked).only(*LIST_FIELDS[1:]), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     if form.is_valid() and form.cleaned_data["q"].strip():
-        audit.record(AuditEntry.Action.SEARCH, detail=shown(form.cleaned_data["q"], unmasked), request=request)
+        audit.record(
+            AuditEntry.Action.SEARCH,
+            detail=shown(form.cleaned_data["q"], unmasked),
+            request=request,
+        )
     for conversation in page:
         conversation.first_question = shown(conversation.first_question, unmasked)
         conversation.channel_name = CHANNEL_NAMES.get(conversation.channel, conversation.channel)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "staff/conversation_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "staff/conversation_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @role_required(REVIEWER)
@@ -80,20 +102,32 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         line.text = shown(line.text, unmasked)
         line.summary = shown(line.summary, unmasked)
         line.flag = flags.get(line.event_id)
-    notes = list(Note.objects.filter(sender_id=conversation.sender_id).select_related("user").order_by("created_at"))
+    notes = list(
+        Note.objects.filter(sender_id=conversation.sender_id)
+        .select_related("user")
+        .order_by("created_at")
+    )
     for note in notes:
         note.text = shown(note.text, unmasked)
     audit.record(AuditEntry.Action.VIEW, conversation.sender_id, request=request)
-    return render(request, "staff/conversation_detail.html", {
-        "conversation": conversation,
-        "identity": conversation.sender_id if unmasked else f"#{conversation.pk}",
-        "channel_name": CHANNEL_NAMES.get(facts.channel, facts.channel),
-        "facts": facts,
-        "lines": lines,
-        "claim": Claim.objects.filter(sender_id=conversation.sender_id).select_related("user").first(),
-        "reviews": Review.objects.filter(sender_id=conversation.sender_id).select_related("user").order_by("created_at"),
-        "notes": notes,
-        "flag_form": FlagForm(),
-        "note_form": NoteForm(),
-        "reply_form": ReplyForm(),
-    })
+    return render(
+        request,
+        "staff/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "identity": conversation.sender_id if unmasked else f"#{conversation.pk}",
+            "channel_name": CHANNEL_NAMES.get(facts.channel, facts.channel),
+            "facts": facts,
+            "lines": lines,
+            "claim": Claim.objects.filter(sender_id=conversation.sender_id)
+            .select_related("user")
+            .first(),
+            "reviews": Review.objects.filter(sender_id=conversation.sender_id)
+            .select_related("user")
+            .order_by("created_at"),
+            "notes": notes,
+            "flag_form": FlagForm(),
+            "note_form": NoteForm(),
+            "reply_form": ReplyForm(),
+        },
+    )

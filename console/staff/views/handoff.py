@@ -1,4 +1,5 @@
 """The handoff queue and what clinicians do with a handed-off conversation."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,27 +24,40 @@ from console.staff.views.conversations import PAGE_SIZE
 def queue(request: HttpRequest) -> HttpResponse:
     conversation_index.refresh_index()
     unmasked = sees_personal_data(request.user)
-    page = Paginator(Conversation.objects.filter(paused=True).order_by("paused_at", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        Conversation.objects.filter(paused=True).order_by("paused_at", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     waiting = list(page)
-    claims = {c.sender_id: c for c in Claim.objects.filter(sender_id__in=[w.sender_id for w in waiting]).select_related("user")}
+    claims = {
+        c.sender_id: c
+        for c in Claim.objects.filter(sender_id__in=[w.sender_id for w in waiting]).select_related(
+            "user"
+        )
+    }
     now = timezone.now()
     for conversation in waiting:
         conversation.waiting_minutes = int((now - conversation.paused_at).total_seconds() // 60)
         conversation.handoff_summary = shown(conversation.handoff_summary, unmasked)
         conversation.claim = claims.get(conversation.sender_id)
         conversation.channel_name = CHANNEL_NAMES.get(conversation.channel, conversation.channel)
-    return render(request, "staff/queue.html", {
-        "waiting": waiting, "page": page, "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
-    })
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "waiting": waiting,
+            "page": page,
+            "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
+        },
+    )
 
 
 @require_POST
 @role_required(CLINICIAN)
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=pk)
-    Claim.objects.update_or_create(sender_id=conversation.sender_id, defaults={"user": request.user})
+    Claim.objects.update_or_create(
+        sender_id=conversation.sender_id, defaults={"user": request.user}
+    )
     audit.record(AuditEntry.Action.CLAIM, conversation.sender_id, request=request)
     return redirect("staff:conversation", pk=pk)
 
@@ -53,21 +67,35 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=pk)
     form = ReplyForm(request.POST)
-    facts = summarise(conversation.sender_id, tracker_store.conversation_events(conversation.sender_id),
-                      timezone.get_current_timezone())
+    facts = summarise(
+        conversation.sender_id,
+        tracker_store.conversation_events(conversation.sender_id),
+        timezone.get_current_timezone(),
+    )
     claimed = Claim.objects.filter(sender_id=conversation.sender_id, user=request.user).exists()
     if not facts.paused:
-        messages.error(request, _("This conversation is not handed off: the assistant is answering it."))
+        messages.error(
+            request, _("This conversation is not handed off: the assistant is answering it.")
+        )
     elif not claimed:
         messages.error(request, _("Claim the conversation before replying."))
     elif not form.is_valid():
         messages.error(request, _("Write a reply first."))
     else:
         try:
-            rasa_api.send_staff_reply(conversation.sender_id, form.cleaned_data["text"], facts.channel,
-                                      request.user.get_username(), facts.language)
+            rasa_api.send_staff_reply(
+                conversation.sender_id,
+                form.cleaned_data["text"],
+                facts.channel,
+                request.user.get_username(),
+                facts.language,
+            )
         except rasa_api.RasaUnavailable as error:
-            messages.error(request, _("The assistant did not accept the reply (%(error)s). Try again.") % {"error": error})
+            messages.error(
+                request,
+                _("The assistant did not accept the reply (%(error)s). Try again.")
+                % {"error": error},
+            )
         else:
             audit.record(AuditEntry.Action.REPLY, conversation.sender_id, request=request)
             conversation_index.rebuild([conversation.sender_id])
@@ -82,7 +110,11 @@ def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rasa_api.hand_back(conversation.sender_id, request.user.get_username())
     except rasa_api.RasaUnavailable as error:
-        messages.error(request, _("The assistant did not accept the hand-back (%(error)s). Try again.") % {"error": error})
+        messages.error(
+            request,
+            _("The assistant did not accept the hand-back (%(error)s). Try again.")
+            % {"error": error},
+        )
         return redirect("staff:conversation", pk=pk)
     Claim.objects.filter(sender_id=conversation.sender_id).delete()
     audit.record(AuditEntry.Action.HAND_BACK, conversation.sender_id, request=request)

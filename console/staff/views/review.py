@@ -1,4 +1,5 @@
 """Reviewing: mark reviewed, notes, flags, the NLU export; deletion and the audit log."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -32,7 +33,9 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        Note.objects.create(sender_id=conversation.sender_id, user=request.user, text=form.cleaned_data["text"])
+        Note.objects.create(
+            sender_id=conversation.sender_id, user=request.user, text=form.cleaned_data["text"]
+        )
         audit.record(AuditEntry.Action.NOTE, conversation.sender_id, request=request)
     return redirect("staff:conversation", pk=pk)
 
@@ -43,18 +46,33 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=pk)
     form = FlagForm(request.POST)
     event_id = form.data.get("user_event_id")
-    if not form.is_valid() or not TrackerEvent.objects.filter(
-        id=form.cleaned_data["user_event_id"], sender_id=conversation.sender_id, type_name="user"
-    ).exists():
-        messages.error(request, _("Choose the correct intent for a patient message of this conversation."))
+    if (
+        not form.is_valid()
+        or not TrackerEvent.objects.filter(
+            id=form.cleaned_data["user_event_id"],
+            sender_id=conversation.sender_id,
+            type_name="user",
+        ).exists()
+    ):
+        messages.error(
+            request, _("Choose the correct intent for a patient message of this conversation.")
+        )
         return redirect("staff:conversation", pk=pk)
     Flag.objects.update_or_create(
         user_event_id=form.cleaned_data["user_event_id"],
-        defaults={"sender_id": conversation.sender_id, "corrected_intent": form.cleaned_data["corrected_intent"],
-                  "note": form.cleaned_data["note"], "user": request.user},
+        defaults={
+            "sender_id": conversation.sender_id,
+            "corrected_intent": form.cleaned_data["corrected_intent"],
+            "note": form.cleaned_data["note"],
+            "user": request.user,
+        },
     )
-    audit.record(AuditEntry.Action.FLAG, conversation.sender_id,
-                 f"event {event_id} -> {form.cleaned_data['corrected_intent']}", request=request)
+    audit.record(
+        AuditEntry.Action.FLAG,
+        conversation.sender_id,
+        f"event {event_id} -> {form.cleaned_data['corrected_intent']}",
+        request=request,
+    )
     messages.success(request, _("Flagged: it will be in the next training-data export."))
     return redirect("staff:conversation", pk=pk)
 
@@ -64,8 +82,12 @@ def export_nlu(request: HttpRequest) -> HttpResponse:
     unmasked = sees_personal_data(request.user)
     examples = flagged_examples(unmasked)
     count = sum(len(texts) for texts in examples.values())
-    audit.record(AuditEntry.Action.EXPORT, "flagged-nlu.yml",
-                 f"{count} examples, {'unmasked' if unmasked else 'masked'}", request=request)
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        "flagged-nlu.yml",
+        f"{count} examples, {'unmasked' if unmasked else 'masked'}",
+        request=request,
+    )
     response = HttpResponse(nlu_yaml(examples), content_type="application/x-yaml; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="flagged-nlu-{stamp}.yml"'
@@ -79,7 +101,9 @@ def delete_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm the deletion."))
         return redirect("staff:conversation", pk=pk)
-    deleted = deletion.delete_conversations([conversation.sender_id], "deleted on request (console)", request=request)
+    deleted = deletion.delete_conversations(
+        [conversation.sender_id], "deleted on request (console)", request=request
+    )
     messages.success(request, _("Conversation deleted (%(count)d events).") % {"count": deleted})
     return redirect("staff:conversations")
 

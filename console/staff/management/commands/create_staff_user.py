@@ -3,6 +3,7 @@
 There is no default account or password: the password is asked for (twice), or read
 from standard input with ``--password-stdin``; Django's password validators apply.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", choices=ROLES, required=True)
         parser.add_argument("--email", default="")
-        parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from stdin"
+        )
 
     def handle(self, username: str, role: str, email: str, password_stdin: bool, **options) -> None:
         if password_stdin:
@@ -33,13 +36,15 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords differ.")
         user_model = get_user_model()
-        user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"email": email}
+        )
         try:
             password_validation.validate_password(password, user)
         except ValidationError as error:
             if created:
                 user.delete()
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from None
         user.set_password(password)
         user.is_staff = role == ADMIN  # the Django admin (user management) is for admins
         user.save()

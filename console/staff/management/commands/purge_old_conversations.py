@@ -1,4 +1,5 @@
 """Retention: deletes conversations whose last event is older than N days."""
+
 from __future__ import annotations
 
 import time
@@ -13,11 +14,17 @@ ACTOR = "retention (purge_old_conversations)"
 
 
 class Command(BaseCommand):
-    help = "Deletes conversations inactive for more than --days days from the tracker store (audited)."
+    help = (
+        "Deletes conversations inactive for more than --days days from the tracker store (audited)."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--days", type=int, default=settings.RETENTION_DAYS,
-                            help="keep conversations active within this many days (default RETENTION_DAYS)")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=settings.RETENTION_DAYS,
+            help="keep conversations active within this many days (default RETENTION_DAYS)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
 
     def handle(self, days: int, dry_run: bool, **options) -> None:
@@ -26,7 +33,13 @@ class Command(BaseCommand):
         senders = tracker_store.senders_inactive_before(time.time() - days * 86400)
         events = tracker_store.count_events(senders)
         if dry_run:
-            self.stdout.write(f"Would delete {len(senders)} conversations ({events} events) inactive for over {days} days.")
+            self.stdout.write(
+                f"Would delete {len(senders)} conversations ({events} events) inactive for over {days} days."
+            )
             return
-        deleted = delete_conversations(senders, f"retention: inactive for over {days} days", username=ACTOR)
-        self.stdout.write(f"Deleted {len(senders)} conversations ({deleted} events) inactive for over {days} days.")
+        deleted = delete_conversations(
+            senders, f"retention: inactive for over {days} days", username=ACTOR
+        )
+        self.stdout.write(
+            f"Deleted {len(senders)} conversations ({deleted} events) inactive for over {days} days."
+        )
