@@ -10,22 +10,49 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import alert_staff
 from actions.replies import (
+    CLINIC,
     CONTENT,
+    in_office_hours_key,
+    knowledge_answer,
+    knowledge_buttons,
     language_of,
     latest_intent,
     send,
     send_reply,
-    with_disclaimer,
 )
+from assistant.answer_choice import PatientContext, Previous, choose
+from assistant.conversation import bot_metadata, current_session, newest_first
 from assistant.handoff import EMERGENCY
 from assistant.language import choose_language
 
 SAFETY_INTENTS = {"safety_emergency": "safety.emergency", "safety_distress": "safety.distress"}
+CLINIC_INTENTS = {"clinic_location", "clinic_hours", "clinic_contact"}
+PATIENT_SLOTS = ("condition", "population")
 
 
 def intent_to_topic(intent: str) -> str:
     """The topic id an intent is named after (``chat_greet`` -> ``chat.greet``)."""
     return intent.replace("_", ".", 1)
+
+
+def patient_context(tracker: Tracker) -> PatientContext:
+    """The condition and kind of patient: remembered in slots, and whether named just now."""
+    named = {e.get("entity") for e in (tracker.latest_message or {}).get("entities") or []}
+    return PatientContext(
+        condition=tracker.get_slot("condition"),
+        population=tracker.get_slot("population"),
+        condition_named_now="condition" in named,
+        population_named_now="population" in named,
+    )
+
+
+def previous_answer(tracker: Tracker) -> Previous:
+    """The latest knowledge answer of this session (what a follow-up refers to)."""
+    for event in newest_first(current_session(tracker.events), "bot"):
+        metadata = bot_metadata(event)
+        if metadata.get("topic") in CONTENT.knowledge:
+            return Previous(metadata["topic"], metadata.get("question"))
+    return Previous()
 
 
 class ActionReadMessage(Action):
@@ -54,15 +81,18 @@ class ActionReadMessage(Action):
             intent == "chat_language",
         )
         if tracker.is_paused() and intent in SAFETY_INTENTS:
-            send_reply(dispatcher, SAFETY_INTENTS[intent], language, while_paused=True)
-            alert_staff(tracker, f"{intent_to_topic(intent)}_while_paused")
+            key = in_office_hours_key(SAFETY_INTENTS[intent])
+            send_reply(dispatcher, key, language, while_paused=True)
+            alert_staff(tracker, f"{SAFETY_INTENTS[intent]}_while_paused")
         return [SlotSet("language", language)]
 
 
 class ActionAnswer(Action):
     """Answers the latest intent from the content files.
 
-    Knowledge topics get the safety disclaimer; an emergency also alerts staff.
+    Knowledge messages get the specific answer (or a topic's overview) with the safety
+    disclaimer (``assistant/answer_choice.py`` says which); clinic questions are answered
+    from the clinic's settings; an emergency also alerts staff.
     """
 
     def name(self) -> Text:
@@ -73,14 +103,25 @@ class ActionAnswer(Action):
     ) -> List[EventType]:
         intent = latest_intent(tracker)
         language = language_of(tracker)
-        entry = CONTENT.knowledge_for_intent(intent)
-        if entry:
-            send(dispatcher, with_disclaimer(entry, language, tracker), language, buttons_for=entry)
-            return []
-        if intent == "chat_language":
+        choice = choose(
+            CONTENT,
+            intent,
+            tracker.latest_message or {},
+            patient_context(tracker),
+            previous_answer(tracker),
+        )
+        if choice:
+            messages, reply = knowledge_answer(choice, language, tracker)
+            send(dispatcher, messages, language, knowledge_buttons(choice, reply, language))
+        elif intent in ("follow_up", "chat_more"):
+            send_reply(dispatcher, "chat.fallback", language)
+        elif intent == "chat_language":
             send_reply(dispatcher, f"chat.language.{language}", language)
-            return []
-        send_reply(dispatcher, intent_to_topic(intent), language)
-        if intent == "safety_emergency":
+        elif intent == "clinic_hours":
+            send_reply(dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language)
+        elif intent == "safety_emergency":
+            send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
             alert_staff(tracker, EMERGENCY)
+        else:
+            send_reply(dispatcher, intent_to_topic(intent), language)
         return []

@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import OFFICE_HOURS, language_of, latest_intent, send_reply
+from actions.replies import in_office_hours_key, language_of, latest_intent, send_reply
 from actions.staff_notifier import notify_staff_soon
 from assistant.conversation import (
     FALLBACK_INTENT,
@@ -24,12 +24,18 @@ from assistant.conversation import (
     last_bot_metadata,
     newest_first,
 )
-from assistant.handoff import DISTRESS, OFFER_ACCEPTED, USER_REQUEST, HandoffAlert, summarise
+from assistant.handoff import (
+    BOOKING_REQUEST,
+    DISTRESS,
+    OFFER_ACCEPTED,
+    USER_REQUEST,
+    HandoffAlert,
+    summarise,
+)
 
 # Answers that end by offering staff contact: a "yes" after one of them accepts it.
 OFFERS_STAFF = {
     "handoff.offer",
-    "safety.emergency",
     "safety.personal_advice",
     "therapy.cost",
     "chat.bot_challenge",
@@ -54,12 +60,11 @@ def hand_off(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     reason: str,
-    reply_key: str | None = None,
+    reply: str = "handoff.request",
 ) -> List[EventType]:
-    """Tells the patient what happens next, alerts staff, pauses the conversation."""
-    if reply_key is None:
-        opened = OFFICE_HOURS.is_open()
-        reply_key = "handoff.request.in_hours" if opened else "handoff.request.out_of_hours"
+    """Tells the patient what happens next (``reply``, as the clinic's hours stand now),
+    alerts staff, pauses the conversation."""
+    reply_key = in_office_hours_key(reply)
     handoff = {"reason": reason, "summary": summarise(tracker.events)}
     send_reply(dispatcher, reply_key, language_of(tracker), handoff=handoff)
     alert_staff(tracker, reason)
@@ -75,8 +80,12 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if latest_intent(tracker) == "safety_distress":
-            return hand_off(dispatcher, tracker, DISTRESS, reply_key="safety.distress")
+        intent = latest_intent(tracker)
+        if intent == "safety_distress":
+            return hand_off(dispatcher, tracker, DISTRESS, reply="safety.distress")
+        if intent in ("booking_request", "booking_manage"):
+            # Until the consultation form exists, staff take booking requests by hand.
+            return hand_off(dispatcher, tracker, BOOKING_REQUEST, reply="booking.request")
         return hand_off(dispatcher, tracker, USER_REQUEST)
 
 

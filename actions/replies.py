@@ -1,8 +1,9 @@
 """Turn content entries into bot messages: one place for metadata, buttons and disclaimers.
 
 Every message carries ``topic`` and ``language`` (they land in ``BotUttered.metadata``,
-the contract of ``topics.md``). Quick-reply buttons go on the last message of a turn,
-where chat widgets and LINE show them.
+the contract of ``topics.md``), and ``question`` when it answers a specific question.
+Quick-reply buttons go on the last message of a turn, where chat widgets and LINE show
+them.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from typing import Any, Iterable, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.content import Content, KnowledgeEntry, Reply, load_content
+from assistant.answer_choice import Choice
+from assistant.clinic import Clinic, clinic
+from assistant.content import Content, Reply, load_content
 from assistant.conversation import current_session, newest_first
 from assistant.language import language_or_default
-from assistant.office_hours import OfficeHours
+from assistant.placeholders import placeholder_values
 from assistant.settings import settings
 
 CONTENT: Content = load_content()  # validated here: a bad file stops the action server
-OFFICE_HOURS: OfficeHours = OfficeHours.load()
+CLINIC: Clinic = clinic()  # likewise the clinic's settings
 
 FULL, SHORT = "full", "short"
+MORE = "chat.more"  # the "More about this" quick reply (payload /chat_more)
+FOLLOW_UPS_AFTER_A_QUESTION = 2  # topics offered beside "More about this"
 
 
 @dataclass
@@ -33,20 +38,9 @@ class Outgoing:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def placeholder_values(language: str) -> dict[str, str]:
-    """Values for the ``{placeholders}`` that content messages may use."""
-    return {
-        "retention_days": str(settings().retention_days),
-        "max_chars": str(settings().max_message_chars),
-        "office_hours": OFFICE_HOURS.describe(language),
-        "reply_time": OFFICE_HOURS.expected_reply[language],
-        "next_open": OFFICE_HOURS.describe_moment(OFFICE_HOURS.next_opening(), language),
-    }
-
-
 def render(reply: Reply, language: str, **metadata: Any) -> list[Outgoing]:
     """The messages of a content entry in one language, placeholders filled."""
-    values = placeholder_values(language)
+    values = placeholder_values(language, CLINIC, settings())
     return [
         Outgoing(text.format_map(values), {"topic": reply.topic, **metadata})
         for text in reply.messages[language]
@@ -61,25 +55,64 @@ def disclaimer_kind(tracker: Tracker) -> str:
     return FULL
 
 
-def with_disclaimer(entry: KnowledgeEntry, language: str, tracker: Tracker) -> list[Outgoing]:
-    """A knowledge answer followed by the safety disclaimer."""
+def clinic_status_key(kind: str) -> Optional[str]:
+    """The ``messages.yml`` reply stating the clinic's own status, when it has stated it.
+
+    ``kind`` is ``service`` (is its UC-MSC treatment an approved research project?) or
+    ``payment`` (do patients pay?); None when the clinic's settings leave it unstated.
+    """
+    status = CLINIC.service
+    if kind == "service" and status.approved_research is not None:
+        approved = "approved_research" if status.approved_research else "not_research"
+        return f"clinic.service_status.{approved}"
+    if kind == "payment" and status.patients_pay is not None:
+        return f"clinic.payment.{'patient_pays' if status.patients_pay else 'no_charge'}"
+    return None
+
+
+def knowledge_answer(choice: Choice, language: str, tracker: Tracker) -> tuple[list[Outgoing], Reply]:
+    """A knowledge answer (a specific question's, or a topic's overview) with its disclaimer.
+
+    Returns the messages and the reply whose follow-ups become the quick replies. What the
+    clinic's settings state about its own service comes first where the entry asks for it.
+    """
+    entry = CONTENT.knowledge[choice.topic]
+    reply: Reply = entry if choice.question is None else CONTENT.questions[choice.question]
+    metadata: dict[str, Any] = {"evidence_level": getattr(reply, "evidence_level", entry.evidence_level)}
+    if choice.question:
+        metadata["question"] = choice.question
+    messages = render(reply, language, **metadata)
+    status_key = clinic_status_key(reply.clinic_status) if reply.clinic_status else None
+    if status_key:
+        status = render(CONTENT.messages[status_key], language, **metadata)
+        messages = [Outgoing(m.text, {**m.metadata, "topic": entry.topic}) for m in status] + messages
     kind = disclaimer_kind(tracker)
-    messages = render(entry, language, evidence_level=entry.evidence_level)
+    disclaimer_metadata = {k: v for k, v in metadata.items() if k == "question"}
     messages.append(
-        Outgoing(CONTENT.disclaimers[kind][language], {"topic": entry.topic, "disclaimer": kind})
+        Outgoing(
+            CONTENT.disclaimers[kind][language],
+            {"topic": entry.topic, "disclaimer": kind, **disclaimer_metadata},
+        )
     )
-    return messages
+    return messages, reply
+
+
+def knowledge_buttons(choice: Choice, reply: Reply, language: str) -> list[dict[str, Any]]:
+    """After a specific answer: "More about this" and two of the topic's follow-ups."""
+    if choice.question is None:
+        return CONTENT.buttons(reply.follow_up, language)
+    topics = [MORE, *reply.follow_up[:FOLLOW_UPS_AFTER_A_QUESTION]]
+    return CONTENT.buttons(topics, language)
 
 
 def send(
     dispatcher: CollectingDispatcher,
     messages: Iterable[Outgoing],
     language: str,
-    buttons_for: Optional[Reply] = None,
+    buttons: Optional[list[dict[str, Any]]] = None,
 ) -> None:
-    """Sends the messages; the buttons of ``buttons_for`` go on the last one."""
+    """Sends the messages; ``buttons`` go on the last one."""
     messages = list(messages)
-    buttons = CONTENT.buttons(buttons_for, language) if buttons_for else []
     for index, message in enumerate(messages):
         last = index == len(messages) - 1
         dispatcher.utter_message(
@@ -93,7 +126,7 @@ def send(
 def send_reply(dispatcher: CollectingDispatcher, key: str, language: str, **metadata: Any) -> Reply:
     """Sends the content entry ``key`` with its follow-up buttons; returns the entry."""
     reply = CONTENT.reply(key)
-    send(dispatcher, render(reply, language, **metadata), language, buttons_for=reply)
+    send(dispatcher, render(reply, language, **metadata), language, CONTENT.buttons(reply.follow_up, language))
     return reply
 
 
@@ -109,3 +142,8 @@ def latest_intent(tracker: Tracker) -> str:
     ``nlu_fallback``; the actions need the decided intent.
     """
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def in_office_hours_key(base: str) -> str:
+    """``base.in_hours`` or ``base.out_of_hours``, as the clinic's hours stand now."""
+    return f"{base}.{'in_hours' if CLINIC.is_open() else 'out_of_hours'}"

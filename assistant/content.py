@@ -27,6 +27,7 @@ from assistant.paths import CONTENT_DIR
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # The assistant speaks in one polite voice ending with ค่ะ (docs/content.md).
 _OTHER_VOICE = "ครับ"
 _PREVIEW_CHARS = 60
@@ -58,16 +59,40 @@ class Reply:
     topic: str  # the topic id put into message metadata
     messages: Mapping[str, tuple[str, ...]]  # "en"/"th" -> messages
     follow_up: tuple[str, ...]  # topic ids offered as quick-reply buttons
+    # "service" / "payment": what the clinic's settings state about its own UC-MSC service
+    # (approved research? do patients pay?) comes first, when stated (knowledge only).
+    clinic_status: str | None
+
+
+@dataclass(frozen=True)
+class Question(Reply):
+    """One specific question of a knowledge topic and its short answer.
+
+    ``key`` is the question id (``therapy.safety.fever``), ``topic`` its topic, ``messages``
+    the answer (the first message answers the question), ``examples`` the phrasings the
+    NLU learns it from.
+    """
+
+    asks: str
+    evidence_level: str
+    sources: tuple[Source, ...]
+    general: bool
+    examples: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class KnowledgeEntry(Reply):
-    """A knowledge answer, with what a reviewer needs to trust it."""
+    """A knowledge topic: its overview (``messages``), its questions, and what a reviewer
+    needs to trust them. ``for_condition`` / ``for_population`` name the question that
+    answers the topic's general questions for a condition or a kind of patient."""
 
     intent: str
     evidence_level: str
     last_reviewed: date
     sources: tuple[Source, ...]
+    questions: Mapping[str, Question]  # by question id
+    for_condition: Mapping[str, str]  # condition -> question id
+    for_population: Mapping[str, str]  # population -> question id
 
 
 @dataclass(frozen=True)
@@ -78,22 +103,25 @@ class Content:
     messages: Mapping[str, Reply]  # by key
     disclaimers: Mapping[str, Mapping[str, str]]  # "full"/"short" -> language -> text
     topic_labels: Mapping[str, Mapping[str, str]]  # topic -> language -> label
+    questions: Mapping[str, Question]  # every knowledge topic's questions, by id
 
     def reply(self, key: str) -> Reply:
-        """The knowledge entry or message called `key`; KeyError if there is none."""
+        """The knowledge entry, question or message called `key`; KeyError if there is none."""
         if key in self.knowledge:
             return self.knowledge[key]
+        if key in self.questions:
+            return self.questions[key]
         return self.messages[key]
 
     def knowledge_for_intent(self, intent: str) -> KnowledgeEntry | None:
         """The knowledge entry that answers `intent`, or None for other intents."""
         return next((e for e in self.knowledge.values() if e.intent == intent), None)
 
-    def buttons(self, reply: Reply, language: str) -> list[dict[str, Any]]:
-        """Quick-reply buttons for the reply's follow-up topics, labelled in `language`."""
+    def buttons(self, topics: Sequence[str], language: str) -> list[dict[str, Any]]:
+        """Quick-reply buttons for ``topics``, labelled in `language`."""
         return [
             {"title": self.topic_labels[topic][language], "payload": "/" + topic_to_intent(topic)}
-            for topic in reply.follow_up
+            for topic in topics
         ]
 
 
@@ -115,8 +143,11 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
     knowledge = _load_knowledge(files)
     messages = _load_messages(files, knowledge)
 
+    questions = {q.key: q for entry in knowledge.values() for q in entry.questions.values()}
     problems = files.problems
-    replies = [*knowledge.values(), *messages.values()]
+    problems.extend(_route_problems(files, knowledge, questions))
+    problems.extend(_example_problems(files, questions))
+    replies = [*knowledge.values(), *questions.values(), *messages.values()]
     for reply in replies:
         problems.extend(f"{files.where(reply, 'th')}: {p}" for p in _parity_problems(reply))
     for where, language, text in _texts(files, replies, labels, disclaimers):
@@ -131,6 +162,7 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
         messages=MappingProxyType(messages),
         disclaimers=MappingProxyType(disclaimers),
         topic_labels=MappingProxyType(labels),
+        questions=MappingProxyType(questions),
     )
 
 
@@ -148,10 +180,14 @@ class _Files:
 
     def where(self, reply: Reply, field: str) -> str:
         """Where a field of a reply is: `content/knowledge/therapy.cost.yml: answer.th[1]`."""
+        in_text = field.split("[")[0] in LANGUAGES
+        if isinstance(reply, Question):
+            path = self.root / "knowledge" / f"{reply.topic}.yml"
+            name = reply.key.removeprefix(reply.topic + ".")
+            return f"{self.name(path)}: questions.{name}.{'answer.' if in_text else ''}{field}"
         if isinstance(reply, KnowledgeEntry):
-            in_answer = field.split("[")[0] in LANGUAGES
             path = self.root / "knowledge" / f"{reply.key}.yml"
-            return f"{self.name(path)}: {'answer.' if in_answer else ''}{field}"
+            return f"{self.name(path)}: {'overview.' if in_text else ''}{field}"
         return f"{self.name(self.root / 'messages.yml')}: {reply.key}.{field}"
 
     def schema(self, schema_name: str) -> dict[str, Any] | None:
@@ -273,15 +309,24 @@ def _load_knowledge(files: _Files) -> dict[str, KnowledgeEntry]:
             problem = f"{data['last_reviewed']!r} is not a valid date"
             files.problems.append(f"{where}: last_reviewed: {problem}")
             reviewed = date.min  # never served: the problem stops loading
+        follow_up = tuple(data["follow_up"])
+        questions = {
+            f"{topic}.{name}": _question(f"{topic}.{name}", topic, spec, follow_up)
+            for name, spec in data["questions"].items()
+        }
         entries[path.stem] = KnowledgeEntry(
             key=path.stem,
             topic=topic,
-            messages=MappingProxyType({lang: tuple(data["answer"][lang]) for lang in LANGUAGES}),
-            follow_up=tuple(data["follow_up"]),
+            messages=_by_language(data["overview"]),
+            follow_up=follow_up,
+            clinic_status=data.get("clinic_status"),
             intent=data["intent"],
             evidence_level=data["evidence_level"],
             last_reviewed=reviewed,
-            sources=tuple(Source(s["title"], s.get("url")) for s in data["sources"]),
+            sources=_sources(data["sources"]),
+            questions=MappingProxyType(questions),
+            for_condition=MappingProxyType(_routes(topic, data.get("for_condition") or {})),
+            for_population=MappingProxyType(_routes(topic, data.get("for_population") or {})),
         )
     if schema is not None:
         present = {path.stem for path in paths}
@@ -289,6 +334,70 @@ def _load_knowledge(files: _Files) -> dict[str, KnowledgeEntry]:
             if topic not in present:
                 files.problems.append(f"{files.name(folder)}: topic {topic} has no {topic}.yml")
     return entries
+
+
+def _by_language(texts: Mapping[str, Any]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({lang: tuple(texts[lang]) for lang in LANGUAGES})
+
+
+def _sources(data: Any) -> tuple[Source, ...]:
+    return tuple(Source(s["title"], s.get("url")) for s in data)
+
+
+def _question(key: str, topic: str, spec: Mapping[str, Any], follow_up: tuple[str, ...]) -> Question:
+    return Question(
+        key=key,
+        topic=topic,
+        messages=_by_language(spec["answer"]),
+        follow_up=tuple(spec.get("follow_up", follow_up)),
+        clinic_status=spec.get("clinic_status"),
+        asks=spec["asks"],
+        evidence_level=spec["evidence_level"],
+        sources=_sources(spec["sources"]),
+        general=bool(spec.get("general", False)),
+        examples=_by_language(spec["examples"]),
+    )
+
+
+def _routes(topic: str, routes: Mapping[str, str]) -> dict[str, str]:
+    """Route targets as full question ids (a bare name is one of the topic's own questions)."""
+    return {key: target if "." in target else f"{topic}.{target}" for key, target in routes.items()}
+
+
+def _route_problems(
+    files: _Files, knowledge: Mapping[str, KnowledgeEntry], questions: Mapping[str, Question]
+) -> Iterator[str]:
+    """Every for_condition / for_population target must be a question; its keys known words."""
+    context, invalid = files.read("patient_context.yml", "patient_context")
+    known = {
+        "for_condition": set((_usable(context, invalid) or {}).get("conditions", {})),
+        "for_population": set((_usable(context, invalid) or {}).get("populations", {})),
+    }
+    for entry in knowledge.values():
+        where = files.name(files.root / "knowledge" / f"{entry.key}.yml")
+        for field, routes in (("for_condition", entry.for_condition), ("for_population", entry.for_population)):
+            for key, target in routes.items():
+                if known[field] and key not in known[field]:
+                    yield f"{where}: {field}: {key!r} is not named in patient_context.yml"
+                if target not in questions:
+                    yield f"{where}: {field}.{key}: {target} is not a question"
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _example_problems(files: _Files, questions: Mapping[str, Question]) -> Iterator[str]:
+    """A phrasing teaches one question only: the same example under two questions is a problem."""
+    owner: dict[tuple[str, str], str] = {}
+    for question in questions.values():
+        for lang in LANGUAGES:
+            for example in question.examples[lang]:
+                key = (lang, _normalised(example))
+                if key in owner and owner[key] != question.key:
+                    where = files.where(question, "examples")
+                    yield f"{where}: {example!r} is also an example of {owner[key]}"
+                owner.setdefault(key, question.key)
 
 
 def _load_messages(files: _Files, knowledge: Mapping[str, KnowledgeEntry]) -> dict[str, Reply]:
@@ -305,6 +414,7 @@ def _load_messages(files: _Files, knowledge: Mapping[str, KnowledgeEntry]) -> di
             topic=topic,
             messages=MappingProxyType({lang: tuple(entry[lang]) for lang in LANGUAGES}),
             follow_up=tuple(entry.get("follow_up", ())),
+            clinic_status=None,
         )
     return replies
 
@@ -317,6 +427,18 @@ def _parity_problems(reply: Reply) -> Iterator[str]:
     used = {lang: set(_PLACEHOLDER.findall(" ".join(reply.messages[lang]))) for lang in LANGUAGES}
     if used["en"] != used["th"]:
         yield f"uses placeholders {sorted(used['th'])} but en uses {sorted(used['en'])}"
+    figures = {lang: figures_in(" ".join(reply.messages[lang])) for lang in LANGUAGES}
+    if figures["en"] != figures["th"]:
+        yield f"states the figures {sorted(figures['th'])} but en states {sorted(figures['en'])}"
+
+
+def figures_in(text: str) -> set[str]:
+    """The numbers a text states (percentages, counts, years, doses), as written in digits.
+
+    >>> sorted(figures_in("31.8% vs 27.2% on placebo, 197 adults, ปี 2024, 5.0x10^7"))
+    ['10', '197', '2024', '27.2', '31.8', '5.0', '7']
+    """
+    return set(_FIGURE.findall(text.replace(",", "")))
 
 
 def _texts(

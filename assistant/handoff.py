@@ -22,6 +22,7 @@ USER_REQUEST = "user_request"
 DISTRESS = "distress"
 OFFER_ACCEPTED = "offer_accepted"
 EMERGENCY = "emergency"
+BOOKING_REQUEST = "booking_request"
 
 SUMMARY_MESSAGES = 3
 SUMMARY_CHARS = 120

@@ -9,12 +9,14 @@ the model but does not fingerprint them.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Iterable
 
+from assistant.content import load_content
 from assistant.paths import MODEL_PATH, ROOT
 from assistant.settings import environment
 
@@ -25,6 +27,7 @@ INPUTS = (
     "nlu_components",
     "content/thai_domain_words.txt",
     "content/red_flags.yml",
+    "content/patient_context.yml",
 )
 FINGERPRINT_PATH = MODEL_PATH.with_suffix("").with_suffix(".fingerprint")
 
@@ -41,11 +44,17 @@ def _files(paths: Iterable[str]) -> list[Path]:
 
 
 def fingerprint(config: str = "config.yml") -> str:
-    """A hash of everything the model is trained from."""
+    """A hash of everything the model is trained from.
+
+    Of the knowledge files only the questions' phrasings count (they are training data):
+    correcting an answer's wording needs no new model.
+    """
     digest = hashlib.sha256()
     for path in _files([config, *INPUTS[1:]]):
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
+    for question in sorted(load_content().questions.values(), key=lambda q: q.key):
+        digest.update(json.dumps([question.key, dict(question.examples)], sort_keys=True).encode())
     return digest.hexdigest()
 
 

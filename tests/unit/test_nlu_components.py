@@ -96,7 +96,7 @@ def test_red_flag_override_forces_intent_after_load(tmp_path, storage, context):
     assert SAFETY_NET_KEY in emergency.as_dict(only_output_properties=True)
 
 
-@pytest.mark.slow  # trains on the whole training data
+@pytest.mark.slow  # builds the tokenizer with its dictionary (about 9 s)
 def test_intent_classifier_scores_with_weights_in_place_after_load(storage, context):
     """The loaded classifier keeps its weights column-major (a row-major copy per message
     cost 5 ms) and gives the same probabilities as scikit-learn on the fitted weights."""
@@ -132,13 +132,13 @@ def test_intent_classifier_scores_with_weights_in_place_after_load(storage, cont
     TfidfIntentClassifier.create(config, storage, resource, context).train(data)
     loaded = TfidfIntentClassifier.load(config, storage, resource, context)
 
-    classifier = loaded._model["classifier"]
+    classifier = loaded._model.parts["classifier"]
     assert classifier.coef_.T.flags.c_contiguous
     message = Message({TEXT: "ราคาสเตมเซลเท่าไหร่"})
     tokenizer.process([message])
     loaded.process([message])
     assert message.get(INTENT)["name"] == "therapy_cost"
-    features = loaded._features([message])
+    features = loaded._model.features([message])
     row_major = features @ np.ascontiguousarray(classifier.coef_).T + classifier.intercept_
     expected = np.exp(row_major - row_major.max())
     expected /= expected.sum()
@@ -151,7 +151,7 @@ def test_intent_classifier_scores_with_weights_in_place_after_load(storage, cont
 def test_tfidf_features_equal_scikit_learns_transform(analyzer, ngrams):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from nlu_components.tfidf_intent_classifier import tfidf_features
+    from nlu_components.tfidf_text_model import tfidf_features
 
     corpus = [
         "stem cell cost",

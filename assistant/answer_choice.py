@@ -1,0 +1,159 @@
+"""Which answer a knowledge message gets: a specific question, or a topic's overview.
+
+The NLU gives the topic (the intent), the best question of that topic (``question``), a
+ranking of questions of all topics (``question_ranking``) and the condition, kind of
+patient and age the message names (entities, kept in slots for the conversation). The
+rules, in order:
+
+1. A knowledge intent: its best question. A *general* question of the topic (flagged in the
+   knowledge file: "is it safe?", "is it proven?") is answered for the patient: a kind of
+   patient named in this message first (the topic's ``for_population``: "could it help my
+   6-year-old?" is the children's answer), else the patient's condition, named now or
+   earlier (``for_condition``: "will it work?" after "I have psoriasis" is the psoriasis
+   evidence).
+2. A follow-up ("and long term?", "แล้วเด็กล่ะ"): the previous answer's topic. A kind of
+   patient or a condition named in it takes that topic's route for it (or, when the topic
+   has none, eligibility's for a kind of patient and conditions' for a condition);
+   otherwise the best-ranked question of the previous topic; failing that, the previous
+   topic's overview.
+3. "Tell me more" (``chat_more``): the previous topic's overview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Sequence
+
+from assistant.content import Content, KnowledgeEntry
+
+FOLLOW_UP_INTENT = "follow_up"
+MORE_INTENT = "chat_more"
+# Where a follow-up naming a kind of patient or a condition goes when the previous topic
+# has no answer for it ("and for kids?" after "does it hurt?").
+POPULATION_TOPIC = "therapy.eligibility"
+CONDITION_TOPIC = "therapy.conditions"
+# A question of the previous topic must reach this share of the best-ranked question's
+# confidence to answer a follow-up that names no condition or kind of patient.
+FOLLOW_UP_MIN_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """What the conversation knows about the patient, and what this message named."""
+
+    condition: Optional[str] = None  # remembered (the slot), including one named now
+    population: Optional[str] = None
+    condition_named_now: bool = False
+    population_named_now: bool = False
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The knowledge answer the bot gave last (from its message metadata)."""
+
+    topic: Optional[str] = None
+    question: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The answer: a question of ``topic``, or its overview when ``question`` is None."""
+
+    topic: str
+    question: Optional[str]
+
+    @property
+    def is_overview(self) -> bool:
+        return self.question is None
+
+
+def choose(
+    content: Content,
+    intent: str,
+    parse_data: Mapping[str, Any],
+    patient: PatientContext,
+    previous: Previous,
+) -> Optional[Choice]:
+    """The knowledge answer for this message, or None when it is not a knowledge message."""
+    if intent == MORE_INTENT:
+        if previous.topic is None or previous.topic not in content.knowledge:
+            return None
+        return Choice(previous.topic, None)
+    if intent == FOLLOW_UP_INTENT:
+        return _follow_up(content, parse_data, patient, previous)
+    entry = content.knowledge_for_intent(intent)
+    if entry is None:
+        return None
+    question = _best_question(entry, parse_data)
+    if question is None:
+        return Choice(entry.topic, None)
+    return _for_patient(content, question, patient)
+
+
+def _best_question(entry: KnowledgeEntry, parse_data: Mapping[str, Any]) -> Optional[str]:
+    name = (parse_data.get("question") or {}).get("name")
+    if name in entry.questions:
+        return str(name)
+    general = [key for key, question in entry.questions.items() if question.general]
+    return general[0] if general else None
+
+
+def _for_patient(content: Content, question_id: str, patient: PatientContext) -> Choice:
+    """``question_id``, or the question that answers it for this patient (rule 1)."""
+    question = content.questions[question_id]
+    entry = content.knowledge[question.topic]
+    if question.general:
+        population, condition = patient.population or "", patient.condition or ""
+        if patient.population_named_now and population in entry.for_population:
+            return _choice(content, entry.for_population[population])
+        if condition in entry.for_condition:
+            return _choice(content, entry.for_condition[condition])
+    return Choice(question.topic, question.key)
+
+
+def _choice(content: Content, question_id: str) -> Choice:
+    return Choice(content.questions[question_id].topic, question_id)
+
+
+def _follow_up(
+    content: Content, parse_data: Mapping[str, Any], patient: PatientContext, previous: Previous
+) -> Optional[Choice]:
+    if previous.topic is None or previous.topic not in content.knowledge:
+        return None
+    entry = content.knowledge[previous.topic]
+    if patient.population_named_now:
+        routed = _route(content, entry, "for_population", POPULATION_TOPIC, patient.population)
+        if routed:
+            return routed
+    if patient.condition_named_now:
+        routed = _route(content, entry, "for_condition", CONDITION_TOPIC, patient.condition)
+        if routed:
+            return routed
+    ranked = _ranked_in_topic(parse_data.get("question_ranking") or [], entry.topic)
+    if ranked:
+        return _choice(content, ranked[0])
+    return Choice(entry.topic, None)
+
+
+def _route(
+    content: Content, entry: KnowledgeEntry, field: str, default_topic: str, key: Optional[str]
+) -> Optional[Choice]:
+    """The previous topic's route for ``key``, else the default topic's."""
+    for topic in (entry.topic, default_topic):
+        routes = getattr(content.knowledge[topic], field) if topic in content.knowledge else {}
+        if key in routes:
+            return _choice(content, routes[key])
+    return None
+
+
+def _ranked_in_topic(ranking: Sequence[Mapping[str, Any]], topic: str) -> list[str]:
+    """Questions of ``topic`` that the ranking puts near its best, best first."""
+    if not ranking:
+        return []
+    best = float(ranking[0].get("confidence") or 0.0)
+    return [
+        str(item["name"])
+        for item in ranking
+        if str(item.get("name", "")).startswith(topic + ".")
+        and float(item.get("confidence") or 0.0) >= FOLLOW_UP_MIN_SHARE * best
+    ]
