@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test test-fast check setup train validate nlu-eval scaled bench lock clean
+.PHONY: run test test-fast check setup train validate nlu-eval answer-eval scaled bench lock clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -32,6 +32,10 @@ validate: setup
 
 nlu-eval: setup train
 	@$(PY) -m ops.nlu_eval
+
+# Does the first bubble answer the specific question? (held-out sets, real servers, REST)
+answer-eval: setup train
+	@$(PY) -m ops.answer_eval
 
 scaled: setup
 	@$(PY) -m ops.scaled

@@ -118,7 +118,9 @@ class ActionAnswer(Action):
         elif intent == "chat_language":
             send_reply(dispatcher, f"chat.language.{language}", language)
         elif intent == "clinic_hours":
-            send_reply(dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language)
+            send_reply(
+                dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language
+            )
         elif intent == "safety_emergency":
             send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
             alert_staff(tracker, EMERGENCY)

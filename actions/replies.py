@@ -70,7 +70,9 @@ def clinic_status_key(kind: str) -> Optional[str]:
     return None
 
 
-def knowledge_answer(choice: Choice, language: str, tracker: Tracker) -> tuple[list[Outgoing], Reply]:
+def knowledge_answer(
+    choice: Choice, language: str, tracker: Tracker
+) -> tuple[list[Outgoing], Reply]:
     """A knowledge answer (a specific question's, or a topic's overview) with its disclaimer.
 
     Returns the messages and the reply whose follow-ups become the quick replies. What the
@@ -78,14 +80,18 @@ def knowledge_answer(choice: Choice, language: str, tracker: Tracker) -> tuple[l
     """
     entry = CONTENT.knowledge[choice.topic]
     reply: Reply = entry if choice.question is None else CONTENT.questions[choice.question]
-    metadata: dict[str, Any] = {"evidence_level": getattr(reply, "evidence_level", entry.evidence_level)}
+    metadata: dict[str, Any] = {
+        "evidence_level": getattr(reply, "evidence_level", entry.evidence_level)
+    }
     if choice.question:
         metadata["question"] = choice.question
     messages = render(reply, language, **metadata)
     status_key = clinic_status_key(reply.clinic_status) if reply.clinic_status else None
     if status_key:
         status = render(CONTENT.messages[status_key], language, **metadata)
-        messages = [Outgoing(m.text, {**m.metadata, "topic": entry.topic}) for m in status] + messages
+        messages = [
+            Outgoing(m.text, {**m.metadata, "topic": entry.topic}) for m in status
+        ] + messages
     kind = disclaimer_kind(tracker)
     disclaimer_metadata = {k: v for k, v in metadata.items() if k == "question"}
     messages.append(
@@ -126,7 +132,12 @@ def send(
 def send_reply(dispatcher: CollectingDispatcher, key: str, language: str, **metadata: Any) -> Reply:
     """Sends the content entry ``key`` with its follow-up buttons; returns the entry."""
     reply = CONTENT.reply(key)
-    send(dispatcher, render(reply, language, **metadata), language, CONTENT.buttons(reply.follow_up, language))
+    send(
+        dispatcher,
+        render(reply, language, **metadata),
+        language,
+        CONTENT.buttons(reply.follow_up, language),
+    )
     return reply
 
 

@@ -32,9 +32,10 @@ MORE_INTENT = "chat_more"
 # has no answer for it ("and for kids?" after "does it hurt?").
 POPULATION_TOPIC = "therapy.eligibility"
 CONDITION_TOPIC = "therapy.conditions"
-# A question of the previous topic must reach this share of the best-ranked question's
-# confidence to answer a follow-up that names no condition or kind of patient.
-FOLLOW_UP_MIN_SHARE = 0.15
+# A follow-up that names no condition or kind of patient gets the previous topic's best
+# question when the question classifier gives it at least this confidence within the
+# topic; otherwise the topic's overview.
+FOLLOW_UP_MIN_CONFIDENCE = 0.35
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,10 @@ def _route(
 
 
 def _ranked_in_topic(ranking: Sequence[Mapping[str, Any]], topic: str) -> list[str]:
-    """Questions of ``topic`` that the ranking puts near its best, best first."""
-    if not ranking:
-        return []
-    best = float(ranking[0].get("confidence") or 0.0)
+    """The question of ``topic`` the ranking gives enough confidence (none or one)."""
     return [
         str(item["name"])
         for item in ranking
         if str(item.get("name", "")).startswith(topic + ".")
-        and float(item.get("confidence") or 0.0) >= FOLLOW_UP_MIN_SHARE * best
+        and float(item.get("confidence") or 0.0) >= FOLLOW_UP_MIN_CONFIDENCE
     ]

@@ -111,7 +111,9 @@ class Clinic:
             try:
                 holidays.append(Holiday(date.fromisoformat(holiday["date"]), holiday["name"]))
             except ValueError:
-                problems.append(f"{where}: holidays[{index}].date: {holiday['date']!r} is not a date")
+                problems.append(
+                    f"{where}: holidays[{index}].date: {holiday['date']!r} is not a date"
+                )
         if problems:
             raise ClinicSettingsError(problems)
         service = data["uc_msc_service"]

@@ -26,6 +26,10 @@ from assistant.language import LANGUAGES, script_language
 from assistant.paths import CONTENT_DIR
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
+# The clinic's own statement that its treatment is an approved research project: the one
+# text that may say "approved" about this clinic's treatment, because the action server
+# sends it only when content/clinic.yml states it (actions/replies.py, clinic_status_key).
+APPROVAL_STATED_BY_CLINIC = frozenset({"clinic.service_status.approved_research"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # The assistant speaks in one polite voice ending with ค่ะ (docs/content.md).
@@ -150,8 +154,13 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
     replies = [*knowledge.values(), *questions.values(), *messages.values()]
     for reply in replies:
         problems.extend(f"{files.where(reply, 'th')}: {p}" for p in _parity_problems(reply))
-    for where, language, text in _texts(files, replies, labels, disclaimers):
+    for where, key, language, text in _texts(files, replies, labels, disclaimers):
         problems.extend(f"{where}: {p}" for p in _text_problems(text, language, rules))
+        if rules is not None and key not in APPROVAL_STATED_BY_CLINIC:
+            for claim in claims.find_approval_claims(text, language, rules):
+                problems.append(
+                    f"{where}: approval claim {claim!r}: only the clinic's settings may state an approval"
+                )
     if isinstance(labels_data, dict):  # an invalid label still exists as a follow-up target
         problems.extend(_label_problems(files, replies, set(labels_data)))
 
@@ -344,7 +353,9 @@ def _sources(data: Any) -> tuple[Source, ...]:
     return tuple(Source(s["title"], s.get("url")) for s in data)
 
 
-def _question(key: str, topic: str, spec: Mapping[str, Any], follow_up: tuple[str, ...]) -> Question:
+def _question(
+    key: str, topic: str, spec: Mapping[str, Any], follow_up: tuple[str, ...]
+) -> Question:
     return Question(
         key=key,
         topic=topic,
@@ -375,7 +386,10 @@ def _route_problems(
     }
     for entry in knowledge.values():
         where = files.name(files.root / "knowledge" / f"{entry.key}.yml")
-        for field, routes in (("for_condition", entry.for_condition), ("for_population", entry.for_population)):
+        for field, routes in (
+            ("for_condition", entry.for_condition),
+            ("for_population", entry.for_population),
+        ):
             for key, target in routes.items():
                 if known[field] and key not in known[field]:
                     yield f"{where}: {field}: {key!r} is not named in patient_context.yml"
@@ -446,16 +460,16 @@ def _texts(
     replies: Sequence[Reply],
     labels: Mapping[str, Mapping[str, str]],
     disclaimers: Mapping[str, Mapping[str, str]],
-) -> Iterator[tuple[str, str, str]]:
-    """Every text a person may read: (where, language, text)."""
+) -> Iterator[tuple[str, str, str, str]]:
+    """Every text a person may read: (where, reply key, language, text)."""
     for reply in replies:
         for lang in LANGUAGES:
             for index, text in enumerate(reply.messages[lang]):
-                yield files.where(reply, f"{lang}[{index}]"), lang, text
+                yield files.where(reply, f"{lang}[{index}]"), reply.key, lang, text
     for file_name, entries in (("topic_labels.yml", labels), ("disclaimers.yml", disclaimers)):
         for key, texts in entries.items():
             for lang in LANGUAGES:
-                yield f"{files.name(files.root / file_name)}: {key}.{lang}", lang, texts[lang]
+                yield f"{files.name(files.root / file_name)}: {key}.{lang}", key, lang, texts[lang]
 
 
 def _text_problems(text: str, language: str, rules: claims.ClaimRules | None) -> Iterator[str]:

@@ -31,7 +31,9 @@ def question_examples(content: Content) -> TrainingData:
     """Every phrasing of every specific question, as an example of its topic's intent."""
     return TrainingData(
         [
-            Message({TEXT: example, INTENT: topic_to_intent(question.topic), QUESTION: question.key})
+            Message(
+                {TEXT: example, INTENT: topic_to_intent(question.topic), QUESTION: question.key}
+            )
             for question in content.questions.values()
             for language in LANGUAGES
             for example in question.examples[language]

@@ -126,7 +126,9 @@ class PatientContextMatcher:
             for match in pattern.finditer(text):
                 age = match.group("age")
                 if age.isdigit() and 0 < int(age) < 120:
-                    ages.append(Found(AGE, str(int(age)), match.start(), match.end(), match.group(0)))
+                    ages.append(
+                        Found(AGE, str(int(age)), match.start(), match.end(), match.group(0))
+                    )
         return _first_per_position(ages)
 
 

@@ -44,6 +44,8 @@ DEFAULT_CONFIG: Dict[Text, Any] = {
     # Inverse regularisation strength of the logistic regression.
     "C": 30.0,
     "max_iter": 3000,
+    # Stopping tolerance of the solver (scikit-learn's default: 1e-4).
+    "tol": 1e-4,
 }
 
 
@@ -121,7 +123,7 @@ class TfidfTextModel:
         idf = {name: vectorizer.idf_ for name, vectorizer in vectorizers.items()}
         features = cls._stack(vectorizers, idf, words, characters)
         classifier = LogisticRegression(
-            C=config["C"], max_iter=config["max_iter"], random_state=42
+            C=config["C"], max_iter=config["max_iter"], tol=config["tol"], random_state=42
         ).fit(features, list(labels))
         return cls({**vectorizers, "classifier": classifier})
 
@@ -153,17 +155,21 @@ class TfidfTextModel:
         result: FloatArray = self.parts["classifier"].predict_proba(self.features(messages))
         return result
 
-    def dump(self, path: Path) -> None:
-        import skops.io as sio  # skops is slow to import; only training and loading need it
 
-        sio.dump(self.parts, path)
+def dump_models(models: Mapping[str, TfidfTextModel], path: Path) -> None:
+    """Writes named models to one file."""
+    import skops.io as sio  # skops is slow to import; only training and loading need it
 
-    @classmethod
-    def load(cls, path: Path) -> "TfidfTextModel":
-        """Loads a dumped model; refuses types outside ``TRUSTED_TYPES``."""
-        import skops.io as sio
+    sio.dump({name: model.parts for name, model in models.items()}, path)
 
-        return cls(sio.load(path, trusted=TRUSTED_TYPES))
+
+def load_models(path: Path) -> Dict[str, TfidfTextModel]:
+    """Reads what ``dump_models`` wrote; refuses types outside ``TRUSTED_TYPES``."""
+    import skops.io as sio
+
+    return {
+        name: TfidfTextModel(parts) for name, parts in sio.load(path, trusted=TRUSTED_TYPES).items()
+    }
 
 
 def ranking(labels: Sequence[str], row: FloatArray, limit: int) -> List[Dict[Text, Any]]:

@@ -1,4 +1,5 @@
-"""The held-out NLU sets: big enough, every intent covered, not copies of training data."""
+"""The held-out NLU sets: big enough, every intent and specific question covered, not
+copies of training data (data/nlu or the questions' phrasings in content/knowledge)."""
 
 import difflib
 import re
@@ -7,7 +8,10 @@ from collections import Counter
 import pytest
 import yaml
 
+from assistant.content import load_content
+from assistant.language import LANGUAGES
 from assistant.paths import ROOT
+from ops.answer_eval import load_turns
 from ops.nlu_eval import HELDOUT, load_examples
 
 DOMAIN_INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
@@ -19,10 +23,23 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
+CONTENT = load_content()
+
+
 def training_examples(language: str) -> list[str]:
     texts = []
     for path in sorted((ROOT / "data" / "nlu" / language).glob("*.yml")):
         texts.extend(normalise(t) for t, _ in load_examples(path))
+    for question in CONTENT.questions.values():
+        texts.extend(normalise(t) for t in question.examples[language])
+    return texts
+
+
+def heldout_texts(language: str) -> list[str]:
+    """Every held-out message of ``language``: intents, specific questions, patients' messages."""
+    texts = [text for text, _ in load_examples(HELDOUT[language])]
+    for name in ("questions", "patients"):
+        texts.extend(turn.text for turn in load_turns(name, language))
     return texts
 
 
@@ -40,7 +57,7 @@ def test_every_intent_has_enough_heldout_examples(language):
 def test_heldout_examples_are_not_copies_of_training_examples(language):
     training = training_examples(language)
     too_close = []
-    for text, _intent in load_examples(HELDOUT[language]):
+    for text in heldout_texts(language):
         candidate = normalise(text)
         matcher = difflib.SequenceMatcher(None, "", candidate)  # b is cached: the held-out text
         for seen in training:
@@ -59,3 +76,18 @@ def test_the_similarity_check_catches_a_light_edit():
     original = normalise("how much does the stem cell treatment cost")
     edited = normalise("how much does the stem cell treatment cost?")
     assert difflib.SequenceMatcher(None, original, edited).ratio() >= TOO_SIMILAR
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_specific_question_has_four_heldout_phrasings(language):
+    counts = Counter(
+        expected for turn in load_turns("questions", language) for expected in turn.expected[:1]
+    )
+    short = {q: counts[q] for q in CONTENT.questions if counts[q] < 4}
+    assert not short, short
+    assert set(counts) <= set(CONTENT.questions), set(counts) - set(CONTENT.questions)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_patients_messages_are_forty_or_more(language):
+    assert len(load_turns("patients", language)) >= 40

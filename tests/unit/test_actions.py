@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -13,23 +14,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import handoff as handoff_module
 from actions.answers import ActionAnswer, ActionReadMessage
 from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses
-from actions.replies import CONTENT, OFFICE_HOURS
+from actions.replies import CLINIC, CONTENT
 from assistant.handoff import summarise
 
 BKK = ZoneInfo("Asia/Bangkok")
 
 
 def user(
-    text: str, intent: str, confidence: float = 0.9, metadata: Optional[dict] = None
+    text: str,
+    intent: str,
+    confidence: float = 0.9,
+    metadata: Optional[dict] = None,
+    question: Optional[str] = None,
+    entities: Optional[list] = None,
 ) -> dict[str, Any]:
+    parse_data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+    }
+    if question:
+        parse_data["question"] = {"name": question, "confidence": 0.8}
     return {
         "event": "user",
         "text": text,
-        "parse_data": {
-            "text": text,
-            "intent": {"name": intent, "confidence": confidence},
-            "entities": [],
-        },
+        "parse_data": parse_data,
         "metadata": metadata or {},
         "input_channel": "rest",
     }
@@ -39,11 +48,13 @@ def bot(text: str, **metadata: Any) -> dict[str, Any]:
     return {"event": "bot", "text": text, "metadata": metadata, "data": {}}
 
 
-def tracker(events: list[dict], language: Optional[str] = "en", paused: bool = False) -> Tracker:
+def tracker(
+    events: list[dict], language: Optional[str] = "en", paused: bool = False, **slots: Any
+) -> Tracker:
     latest = next((e for e in reversed(events) if e["event"] == "user"), {})
     return Tracker(
         sender_id="patient-1",
-        slots={"language": language},
+        slots={"language": language, **slots},
         latest_message={**latest.get("parse_data", {}), "metadata": latest.get("metadata", {})},
         events=events,
         paused=paused,
@@ -70,18 +81,78 @@ def alerts(monkeypatch):
 # --- ActionAnswer -----------------------------------------------------------------------
 
 
-def test_knowledge_answer_in_english_with_full_disclaimer_and_buttons():
-    messages, events = run(ActionAnswer(), tracker([user("what is it", "therapy_what_is")], "en"))
-    entry = CONTENT.knowledge["therapy.what_is"]
-    assert [m["text"] for m in messages[:-1]] == list(entry.messages["en"])
+def test_a_specific_question_gets_its_answer_then_the_full_disclaimer_and_buttons():
+    asked = user("does it hurt?", "therapy_procedure", question="therapy.procedure.pain")
+    messages, events = run(ActionAnswer(), tracker([asked], "en"))
+    question = CONTENT.questions["therapy.procedure.pain"]
+    assert [m["text"] for m in messages[:-1]] == list(question.messages["en"])
     assert messages[-1]["text"] == CONTENT.disclaimers["full"]["en"]
     assert messages[-1]["disclaimer"] == "full"
-    assert all(m["topic"] == "therapy.what_is" and m["language"] == "en" for m in messages)
-    assert [b["payload"] for b in messages[-1]["buttons"]] == [
-        "/" + t.replace(".", "_", 1) for t in entry.follow_up
-    ]
+    assert all(m["question"] == "therapy.procedure.pain" for m in messages)
+    assert all(m["topic"] == "therapy.procedure" and m["language"] == "en" for m in messages)
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    entry = CONTENT.knowledge["therapy.procedure"]
+    assert payloads == ["/chat_more"] + ["/" + t.replace(".", "_", 1) for t in entry.follow_up[:2]]
     assert not any(m["buttons"] for m in messages[:-1])
     assert events == []
+
+
+def test_more_about_this_gives_the_overview_of_the_previous_topic():
+    history = [
+        user("does it hurt?", "therapy_procedure", question="therapy.procedure.pain"),
+        bot("...", topic="therapy.procedure", question="therapy.procedure.pain", language="en"),
+        user("/chat_more", "chat_more"),
+    ]
+    messages, _ = run(ActionAnswer(), tracker(history))
+    entry = CONTENT.knowledge["therapy.procedure"]
+    assert [m["text"] for m in messages[:-1]] == list(entry.messages["en"])
+    assert not any(m.get("question") for m in messages)
+
+
+def test_a_follow_up_naming_a_child_after_a_safety_answer(alerts):
+    history = [
+        user("ปลอดภัยไหม", "therapy_safety", question="therapy.safety.is_it_safe"),
+        bot("...", topic="therapy.safety", question="therapy.safety.is_it_safe", language="th"),
+        user("แล้วเด็กล่ะ", "follow_up", entities=[{"entity": "population", "value": "child"}]),
+    ]
+    messages, _ = run(ActionAnswer(), tracker(history, "th", population="child"))
+    assert messages[0]["question"] == "therapy.eligibility.children"
+    assert (
+        messages[0]["text"] == CONTENT.questions["therapy.eligibility.children"].messages["th"][0]
+    )
+
+
+def test_a_follow_up_without_an_earlier_answer_asks_to_rephrase():
+    messages, _ = run(ActionAnswer(), tracker([user("and long term?", "follow_up")]))
+    assert messages[0]["topic"] == "chat.fallback"
+
+
+@pytest.mark.parametrize(
+    "opened, key", [(True, "clinic.hours.open"), (False, "clinic.hours.closed")]
+)
+def test_opening_hours_say_whether_the_clinic_is_open_now(monkeypatch, opened, key):
+    monkeypatch.setattr(CLINIC.__class__, "is_open", lambda self, moment=None: opened)
+    messages, _ = run(ActionAnswer(), tracker([user("are you open now", "clinic_hours")]))
+    assert messages[0]["topic"] == "clinic.hours"
+    assert messages[0]["text"].startswith(CONTENT.messages[key].messages["en"][0][:15])
+    assert "{" not in " ".join(m["text"] for m in messages)
+    assert not any("disclaimer" in m for m in messages)
+
+
+def test_the_cost_answer_states_what_the_clinic_says_about_payment(monkeypatch):
+    from actions import replies
+
+    stated = replace(CLINIC, service=replace(CLINIC.service, patients_pay=False))
+    monkeypatch.setattr(replies, "CLINIC", stated)
+    asked = user("how much is it", "therapy_cost", question="therapy.cost.price")
+    messages, _ = run(ActionAnswer(), tracker([asked]))
+    assert messages[0]["text"] == CONTENT.messages["clinic.payment.no_charge"].messages["en"][0]
+    assert (
+        messages[0]["topic"] == "therapy.cost" and messages[0]["question"] == "therapy.cost.price"
+    )
+    monkeypatch.setattr(replies, "CLINIC", CLINIC)  # nothing stated: the answer alone
+    messages, _ = run(ActionAnswer(), tracker([asked]))
+    assert messages[0]["text"] == CONTENT.questions["therapy.cost.price"].messages["en"][0]
 
 
 def test_knowledge_answer_in_thai_gets_short_disclaimer_after_a_full_one():
@@ -94,6 +165,7 @@ def test_knowledge_answer_in_thai_gets_short_disclaimer_after_a_full_one():
     assert messages[-1]["text"] == CONTENT.disclaimers["short"]["th"]
     assert messages[-1]["disclaimer"] == "short"
     assert all(m["topic"] == "therapy.safety" and m["language"] == "th" for m in messages)
+    assert messages[0]["question"] == "therapy.safety.is_it_safe"  # the topic's general question
 
 
 def test_a_new_session_gets_the_full_disclaimer_again():
@@ -198,7 +270,7 @@ def test_handoff_pauses_records_reason_and_summary_and_alerts(alerts):
     "opened,key", [(True, "handoff.request.in_hours"), (False, "handoff.request.out_of_hours")]
 )
 def test_handoff_message_depends_on_office_hours(alerts, monkeypatch, opened, key):
-    monkeypatch.setattr(OFFICE_HOURS.__class__, "is_open", lambda self, moment=None: opened)
+    monkeypatch.setattr(CLINIC.__class__, "is_open", lambda self, moment=None: opened)
     messages, _ = run(ActionHandoff(), tracker([user("staff please", "handoff_request")]))
     expected = CONTENT.messages[key].messages["en"][0].split("{")[0]
     assert messages[0]["text"].startswith(expected)

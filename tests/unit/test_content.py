@@ -103,10 +103,16 @@ def test_knowledge_entries_are_sourced_and_reviewed(content):
 
 
 def test_every_placeholder_can_be_filled(content):
-    for reply in content.messages.values():
-        for text in reply.messages["en"] + reply.messages["th"]:
-            filled = text.format_map(PLACEHOLDER_VALUES)
-            assert "{" not in filled and "}" not in filled, reply.key
+    from assistant.clinic import clinic
+    from assistant.placeholders import placeholder_values
+    from assistant.settings import settings
+
+    for language in ("en", "th"):
+        values = placeholder_values(language, clinic(), settings())
+        for reply in content.messages.values():
+            for text in reply.messages[language]:
+                filled = text.format_map(values)
+                assert "{" not in filled and "}" not in filled, reply.key
 
 
 def test_safety_replies_give_the_emergency_numbers(content):
@@ -115,12 +121,15 @@ def test_safety_replies_give_the_emergency_numbers(content):
         def text(key, language=language):
             return " ".join(content.reply(key).messages[language])
 
-        assert "1669" in text("safety.emergency")
-        assert "1323" in text("safety.distress") and "1669" in text("safety.distress")
+        for hours in ("in_hours", "out_of_hours"):
+            assert "1669" in text(f"safety.emergency.{hours}")
+            assert "1323" in text(f"safety.distress.{hours}") and "1669" in text(
+                f"safety.distress.{hours}"
+            )
         assert "1669" in text("handoff.request.in_hours")
         assert "1669" in text("handoff.request.out_of_hours")
         assert "{retention_days}" in text("chat.greet")
-        assert content.reply("safety.emergency").follow_up == ("handoff.request",)
+        assert content.reply("safety.emergency.in_hours").follow_up == ("handoff.request",)
 
 
 def test_reply_finds_knowledge_and_messages(content):
@@ -139,12 +148,12 @@ def test_knowledge_for_intent(content):
 
 def test_buttons_send_the_intent_of_each_follow_up(content):
     offer = content.reply("handoff.offer")
-    buttons = content.buttons(offer, "th")
+    buttons = content.buttons(offer.follow_up, "th")
     assert [b["payload"] for b in buttons] == ["/handoff_request", "/chat_deny"]
     assert [b["title"] for b in buttons] == [content.topic_labels[t]["th"] for t in offer.follow_up]
     for reply in [*content.knowledge.values(), *content.messages.values()]:
         for language in ("en", "th"):
-            for button in content.buttons(reply, language):
+            for button in content.buttons(reply.follow_up, language):
                 assert 0 < len(button["title"]) <= 20
                 assert re.fullmatch(r"/[a-z]+_[a-z_]+", button["payload"])
 
@@ -192,25 +201,68 @@ def test_a_copy_of_the_real_content_loads(root):
 
 
 def test_missing_thai_answer(root):
-    change(root / "knowledge/therapy.safety.yml", ["answer", "th"], REMOVE)
-    assert_reported(root, "knowledge/therapy.safety.yml", "answer", "'th' is a required property")
+    change(root / "knowledge/therapy.safety.yml", ["overview", "th"], REMOVE)
+    assert_reported(root, "knowledge/therapy.safety.yml", "overview", "'th' is a required property")
 
 
 def test_extra_english_message_breaks_parity(root):
-    change(root / "knowledge/therapy.cost.yml", ["answer", "en"], lambda en: en + ["One more."])
-    assert_reported(root, "knowledge/therapy.cost.yml", "answer.th", "has 2 messages but en has 3")
+    change(root / "knowledge/therapy.cost.yml", ["overview", "en"], lambda en: en + ["One more."])
+    assert_reported(
+        root, "knowledge/therapy.cost.yml", "overview.th", "has 2 messages but en has 3"
+    )
 
 
-def test_more_than_three_messages(root):
+def test_more_than_four_overview_messages(root):
     cost = root / "knowledge/therapy.cost.yml"
-    change(cost, ["answer", "en"], ["First.", "Second.", "Third.", "Fourth."])
-    change(cost, ["answer", "th"], ["หนึ่งค่ะ", "สองค่ะ", "สามค่ะ", "สี่ค่ะ"])
-    assert_reported(root, "knowledge/therapy.cost.yml", "answer.en", "too long")
+    change(cost, ["overview", "en"], ["First.", "Second.", "Third.", "Fourth.", "Fifth."])
+    change(cost, ["overview", "th"], ["หนึ่งค่ะ", "สองค่ะ", "สามค่ะ", "สี่ค่ะ", "ห้าค่ะ"])
+    assert_reported(root, "knowledge/therapy.cost.yml", "overview.en", "too long")
 
 
 def test_message_longer_than_a_phone_screen(root):
-    change(root / "knowledge/therapy.cost.yml", ["answer", "th", 0], "ก" * 451)
-    assert_reported(root, "knowledge/therapy.cost.yml", "answer.th[0]", "too long")
+    change(root / "knowledge/therapy.cost.yml", ["overview", "th", 0], "ก" * 301)
+    assert_reported(root, "knowledge/therapy.cost.yml", "overview.th[0]", "too long")
+
+
+def test_a_specific_answer_of_three_messages(root):
+    pain = ["questions", "pain", "answer"]
+    change(root / "knowledge/therapy.procedure.yml", pain + ["en"], ["One.", "Two.", "Three."])
+    change(root / "knowledge/therapy.procedure.yml", pain + ["th"], ["หนึ่งค่ะ", "สองค่ะ", "สามค่ะ"])
+    assert_reported(root, "knowledge/therapy.procedure.yml", "questions.pain.answer.en", "too long")
+
+
+def test_a_question_without_sources(root):
+    change(root / "knowledge/therapy.procedure.yml", ["questions", "pain", "sources"], [])
+    assert_reported(
+        root, "knowledge/therapy.procedure.yml", "questions.pain.sources", "is too short"
+    )
+
+
+def test_a_phrasing_taught_for_two_questions(root):
+    pain = ["questions", "pain", "examples", "en"]
+    change(
+        root / "knowledge/therapy.procedure.yml",
+        pain,
+        lambda ex: ex + ["how long does a session take"],
+    )
+    length = ["questions", "session_length", "examples", "en"]
+    change(
+        root / "knowledge/therapy.procedure.yml",
+        length,
+        lambda ex: ex + ["how long does a session take"],
+    )
+    assert_reported(root, "knowledge/therapy.procedure.yml", "is also an example of")
+
+
+def test_a_route_to_a_question_that_does_not_exist(root):
+    change(
+        root / "knowledge/therapy.safety.yml",
+        ["for_population", "child"],
+        "therapy.eligibility.kids",
+    )
+    assert_reported(
+        root, "knowledge/therapy.safety.yml", "for_population.child", "is not a question"
+    )
 
 
 def test_unknown_follow_up(root):
@@ -257,8 +309,8 @@ def test_source_address_must_be_https(root):
 
 
 def test_thai_text_in_the_english_field(root):
-    change(root / "knowledge/therapy.cost.yml", ["answer", "en", 0], "สอบถามราคากับเจ้าหน้าที่ค่ะ")
-    assert_reported(root, "knowledge/therapy.cost.yml", "answer.en[0]", "contains Thai script")
+    change(root / "knowledge/therapy.cost.yml", ["overview", "en", 0], "สอบถามราคากับเจ้าหน้าที่ค่ะ")
+    assert_reported(root, "knowledge/therapy.cost.yml", "overview.en[0]", "contains Thai script")
 
 
 def test_english_text_in_the_thai_field(root):
@@ -277,8 +329,8 @@ def test_placeholder_not_allowed_in_that_message(root):
 
 
 def test_placeholder_in_a_message_that_takes_none(root):
-    change(root / "messages.yml", ["chat.goodbye", "en", 0], "Bye, we open {office_hours}.")
-    assert_reported(root, "messages.yml", "chat.goodbye.en[0]", "may not use")
+    change(root / "messages.yml", ["chat.text_only", "en", 0], "Text only, we open {office_hours}.")
+    assert_reported(root, "messages.yml", "chat.text_only.en[0]", "may not use")
 
 
 def test_placeholders_differ_between_languages(root):
@@ -287,8 +339,8 @@ def test_placeholders_differ_between_languages(root):
 
 
 def test_missing_required_message(root):
-    change(root / "messages.yml", ["safety.emergency"], REMOVE)
-    assert_reported(root, "messages.yml", "'safety.emergency' is a required property")
+    change(root / "messages.yml", ["safety.emergency.in_hours"], REMOVE)
+    assert_reported(root, "messages.yml", "'safety.emergency.in_hours' is a required property")
 
 
 def test_knowledge_topic_in_messages(root):
@@ -333,14 +385,14 @@ def test_invalid_claim_pattern(root):
 
 def test_planted_english_claim_in_a_knowledge_file(root):
     what_is = "knowledge/therapy.what_is.yml"
-    change(root / what_is, ["answer", "en", 1], "UC-MSC therapy cures eczema.")
-    assert_reported(root, what_is, "answer.en[1]", "forbidden claim 'cures'")
+    change(root / what_is, ["overview", "en", 1], "UC-MSC therapy cures eczema.")
+    assert_reported(root, what_is, "overview.en[1]", "forbidden claim 'cures'")
 
 
 def test_planted_thai_claim_in_a_knowledge_file(root):
-    change(root / "knowledge/therapy.expectations.yml", ["answer", "th", 0], "หายขาดแน่นอนค่ะ")
+    change(root / "knowledge/therapy.expectations.yml", ["overview", "th", 0], "หายขาดแน่นอนค่ะ")
     assert_reported(
-        root, "knowledge/therapy.expectations.yml", "answer.th[0]", "forbidden claim 'หายขาด'"
+        root, "knowledge/therapy.expectations.yml", "overview.th[0]", "forbidden claim 'หายขาด'"
     )
 
 
@@ -357,7 +409,7 @@ def test_claims_are_checked_with_the_rules_of_the_content_being_loaded(root):
 
 
 def test_every_problem_is_reported_at_once(root):
-    change(root / "knowledge/therapy.cost.yml", ["answer", "th"], REMOVE)
+    change(root / "knowledge/therapy.cost.yml", ["overview", "th"], REMOVE)
     change(root / "messages.yml", ["chat.goodbye"], REMOVE)
     change(root / "messages.yml", ["chat.thanks", "th", 0], "ยินดีครับ")
     (root / "knowledge/therapy.aftercare.yml").unlink()
