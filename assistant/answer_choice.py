@@ -5,12 +5,13 @@ ranking of questions of all topics (``question_ranking``) and the condition, kin
 patient and age the message names (entities, kept in slots for the conversation). The
 rules, in order:
 
-1. A knowledge intent: its best question. A *general* question of the topic (flagged in the
-   knowledge file: "is it safe?", "is it proven?") is answered for the patient: a kind of
-   patient named in this message first (the topic's ``for_population``: "could it help my
-   6-year-old?" is the children's answer), else the patient's condition, named now or
-   earlier (``for_condition``: "will it work?" after "I have psoriasis" is the psoriasis
-   evidence).
+1. A knowledge intent: its best question, answered for the patient. A kind of patient
+   named in this message takes the topic's ``for_population`` route ("could it help my
+   6-year-old?" is the children's answer; topics whose answers do not depend on who asks,
+   such as the procedure, have none). A *general* question of the topic (flagged in the
+   knowledge file: "is it safe?", "is it proven?") takes the ``for_condition`` route of
+   the patient's condition, named now or earlier ("will it work?" after "I have
+   psoriasis" is the psoriasis evidence).
 2. A follow-up ("and long term?", "แล้วเด็กล่ะ"): the previous answer's topic. A kind of
    patient or a condition named in it takes that topic's route for it (or, when the topic
    has none, eligibility's for a kind of patient and conditions' for a condition);
@@ -36,6 +37,9 @@ CONDITION_TOPIC = "therapy.conditions"
 # question when the question classifier gives it at least this confidence within the
 # topic; otherwise the topic's overview.
 FOLLOW_UP_MIN_CONFIDENCE = 0.35
+# Below this confidence within its topic, the question classifier's pick is not trusted and
+# the topic's general question answers ("is it safe?"), routed for the patient as below.
+QUESTION_MIN_CONFIDENCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -92,23 +96,24 @@ def choose(
 
 
 def _best_question(entry: KnowledgeEntry, parse_data: Mapping[str, Any]) -> Optional[str]:
-    name = (parse_data.get("question") or {}).get("name")
-    if name in entry.questions:
+    """The question classifier's pick, or the topic's general question when it is unsure."""
+    picked = parse_data.get("question") or {}
+    name, confidence = picked.get("name"), float(picked.get("confidence") or 0.0)
+    if name in entry.questions and confidence >= QUESTION_MIN_CONFIDENCE:
         return str(name)
     general = [key for key, question in entry.questions.items() if question.general]
-    return general[0] if general else None
+    return general[0] if general else (str(name) if name in entry.questions else None)
 
 
 def _for_patient(content: Content, question_id: str, patient: PatientContext) -> Choice:
     """``question_id``, or the question that answers it for this patient (rule 1)."""
     question = content.questions[question_id]
     entry = content.knowledge[question.topic]
-    if question.general:
-        population, condition = patient.population or "", patient.condition or ""
-        if patient.population_named_now and population in entry.for_population:
-            return _choice(content, entry.for_population[population])
-        if condition in entry.for_condition:
-            return _choice(content, entry.for_condition[condition])
+    population, condition = patient.population or "", patient.condition or ""
+    if patient.population_named_now and population in entry.for_population:
+        return _choice(content, entry.for_population[population])
+    if question.general and condition in entry.for_condition:
+        return _choice(content, entry.for_condition[condition])
     return Choice(question.topic, question.key)
 
 

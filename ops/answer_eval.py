@@ -85,11 +85,9 @@ def _turn(case: dict[str, Any]) -> Turn:
     )
 
 
-def load_turns(name: str, language: str) -> list[Turn]:
-    return [
-        _turn(c)
-        for c in yaml.safe_load((NLU_DIR / f"heldout_{name}_{language}.yml").read_text("utf-8"))
-    ]
+def load_turns(name: str, language: str, which: str = "heldout") -> list[Turn]:
+    path = NLU_DIR / f"{which}_{name}_{language}.yml"
+    return [_turn(c) for c in yaml.safe_load(path.read_text("utf-8"))]
 
 
 def first_answers(
@@ -127,13 +125,13 @@ def answer_length(bots: list[dict[str, Any]]) -> tuple[int, int]:
     return len(body), sum(len(b.get("text") or "") for b in body)
 
 
-def evaluate(client: AssistantClient) -> dict[str, Any]:
+def evaluate(client: AssistantClient, which: str = "heldout") -> dict[str, Any]:
     scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
     context: dict[str, Counter] = defaultdict(Counter)
     lengths: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for language in LANGUAGES:
         for name in ("questions", "patients"):
-            for turn in load_turns(name, language):
+            for turn in load_turns(name, language, which):
                 sender = f"eval-{uuid.uuid4().hex[:12]}"
                 [bots] = first_answers(client, sender, [turn.text])
                 scores[name][language].add(matches(turn, bots), describe(turn, bots))
@@ -146,7 +144,9 @@ def evaluate(client: AssistantClient) -> dict[str, Any]:
                         if expected:
                             context[language][f"{kind} named"] += 1
                             context[language][f"{kind} recognised"] += slots.get(kind) == expected
-    for conversation in yaml.safe_load((NLU_DIR / "heldout_followups.yml").read_text("utf-8")):
+    followups = NLU_DIR / f"{which}_followups.yml"
+    conversations = yaml.safe_load(followups.read_text("utf-8")) if followups.exists() else []
+    for conversation in conversations:
         turns = [_turn(t) for t in conversation["turns"]]
         sender = f"eval-{uuid.uuid4().hex[:12]}"
         for index, (turn, bots) in enumerate(
@@ -190,9 +190,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--threshold", type=float, default=TARGET)
     parser.add_argument("--misses", action="store_true", help="list every message answered wrongly")
     parser.add_argument("--json", type=Path, help="also write the shares here")
+    parser.add_argument(
+        "--set",
+        choices=["heldout", "dev"],
+        default="heldout",
+        help="heldout measures; dev (tests/nlu/dev_*) is for finding and fixing mistakes",
+    )
     args = parser.parse_args(argv)
     if args.url:
-        result = evaluate(AssistantClient(args.url, args.token))
+        result = evaluate(AssistantClient(args.url, args.token), args.set)
     else:
         with tempfile.TemporaryDirectory() as directory:
             stack = make_stack(
@@ -201,7 +207,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             )
             try:
                 stack.start()
-                result = evaluate(AssistantClient(stack.rasa_url, stack.token))
+                result = evaluate(AssistantClient(stack.rasa_url, stack.token), args.set)
             finally:
                 stack.stop()
     print(report(result, args.misses))

@@ -1,6 +1,9 @@
 """Serve the demo clinic pages and the chat widget's files (``make run`` starts this).
 
-Only ``web/site/`` is served, plus two generated or mapped paths:
+Only ``web/site/`` is served, plus two generated or mapped paths. The demo pages' clinic
+details (``{{clinic.name}}``, ``{{clinic.hours}}``, ``{{clinic.phone}}``,
+``{{clinic.line_id}}``, ``{{clinic.address}}``) are filled from the clinic's settings
+(``content/clinic.yml``), the same file the assistant answers from:
 
 - ``/widget/config.json``: where the widget finds Rasa's socket.io endpoint and the message
   length limit, from the settings (``RASA_PUBLIC_URL``, ``MAX_MESSAGE_CHARS``);
@@ -12,12 +15,14 @@ Usage: ``python -m web.serve`` (port ``WEB_PORT``, address ``WEB_HOST``).
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from assistant.clinic import Clinic
 from assistant.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -34,10 +39,33 @@ def widget_config(settings: Settings) -> dict[str, object]:
     }
 
 
+# The language each demo page is written in (its clinic details are filled in that language).
+PAGE_LANGUAGES = {"/": "th", "/index.html": "th", "/en.html": "en"}
+
+
+def clinic_details(clinic: Clinic, language: str) -> dict[str, str]:
+    """``{{clinic.*}}`` values of a page in ``language``."""
+    return {
+        "clinic.name": clinic.name[language],
+        "clinic.hours": clinic.describe(language),
+        "clinic.phone": clinic.phone,
+        "clinic.line_id": clinic.line_id,
+        "clinic.address": clinic.address[language],
+    }
+
+
+def fill_page(page: str, values: dict[str, str]) -> str:
+    """The page with every ``{{name}}`` replaced (values HTML-escaped)."""
+    for name, value in values.items():
+        page = page.replace("{{" + name + "}}", html.escape(value))
+    return page
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files from ``web/site`` with the two widget extras."""
+    """Static files from ``web/site`` with the two widget extras and filled-in pages."""
 
     config: bytes = b"{}"
+    pages: dict[str, bytes] = {}
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = self.path.split("?", 1)[0]
@@ -45,6 +73,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self._send_bytes(self.config, "application/json; charset=utf-8")
         elif path == "/widget/socket.io.min.js":
             self._send_bytes(SOCKET_IO_CLIENT.read_bytes(), "text/javascript; charset=utf-8")
+        elif path in self.pages:
+            self._send_bytes(self.pages[path], "text/html; charset=utf-8")
         else:
             super().do_GET()
 
@@ -79,6 +109,17 @@ SiteHandler.extensions_map = {
 }
 
 
+def built_pages(clinic: Clinic) -> dict[str, bytes]:
+    """The demo pages with the clinic's details filled in, by URL path."""
+    pages = {}
+    for path, language in PAGE_LANGUAGES.items():
+        source = SITE_DIR / ("index.html" if path == "/" else path.lstrip("/"))
+        pages[path] = fill_page(
+            source.read_text("utf-8"), clinic_details(clinic, language)
+        ).encode()
+    return pages
+
+
 def main() -> int:
     if not SOCKET_IO_CLIENT.exists():
         print(
@@ -88,6 +129,7 @@ def main() -> int:
         return 1
     settings = Settings.load()
     SiteHandler.config = json.dumps(widget_config(settings)).encode()
+    SiteHandler.pages = built_pages(Clinic.load())
     address = (settings.env["WEB_HOST"], settings.integer("WEB_PORT"))
     server = ThreadingHTTPServer(address, partial(SiteHandler, directory=str(SITE_DIR)))
     print(f"web: serving {SITE_DIR} on http://{address[0]}:{address[1]}/", file=sys.stderr)

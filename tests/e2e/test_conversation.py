@@ -60,7 +60,8 @@ def test_every_bot_message_carries_topic_and_language(assistant, sender):
 
 def test_quick_reply_payload_answers_the_follow_up_topic(assistant, sender):
     assistant.say(sender, "สเต็มเซลล์คืออะไร")
-    payload = assistant.bot_events(sender)[-1]["data"]["buttons"][0]["payload"]
+    more, payload = [b["payload"] for b in assistant.bot_events(sender)[-1]["data"]["buttons"][:2]]
+    assert more == "/chat_more"  # "More about this" first, then the follow-up topics
     assistant.say(sender, payload)
     last = assistant.bot_events(sender)[-1]
     assert metadata(last)["language"] == "th", "a payload keeps the conversation's language"
