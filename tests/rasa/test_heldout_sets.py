@@ -12,7 +12,7 @@ from assistant.content import load_content
 from assistant.language import LANGUAGES
 from assistant.paths import ROOT
 from ops.answer_eval import load_turns
-from ops.nlu_eval import HELDOUT, load_examples
+from ops.nlu_eval import ADDED, HELDOUT, load_examples
 
 DOMAIN_INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
 # A held-out example at least this similar to a training example is a copy, not a test.
@@ -37,7 +37,9 @@ def training_examples(language: str) -> list[str]:
 
 def heldout_texts(language: str) -> list[str]:
     """Every held-out message of ``language``: intents, specific questions, patients' messages."""
-    texts = [text for text, _ in load_examples(HELDOUT[language])]
+    texts = [
+        text for path in (HELDOUT[language], ADDED[language]) for text, _ in load_examples(path)
+    ]
     for name in ("questions", "patients"):
         texts.extend(turn.text for turn in load_turns(name, language))
     return texts
@@ -45,7 +47,9 @@ def heldout_texts(language: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "th"])
 def test_every_intent_has_enough_heldout_examples(language):
-    counts = Counter(intent for _, intent in load_examples(HELDOUT[language]))
+    counts = Counter(
+        intent for path in (HELDOUT[language], ADDED[language]) for _, intent in load_examples(path)
+    )
     for intent in DOMAIN_INTENTS:
         minimum = 8
         assert counts[intent] >= minimum, (

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.paths import MODEL_PATH, ROOT
 from assistant.settings import environment
-from ops.nlu_eval import THRESHOLD, evaluate, report
+from ops.nlu_eval import ADDED_THRESHOLD, THRESHOLD, evaluate, report
 
 
 def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -53,3 +53,17 @@ def test_heldout_intent_accuracy_meets_the_target(heldout_results, language):
     result = heldout_results[language]
     assert result.total >= 26 * 8
     assert result.accuracy >= THRESHOLD, report([result])
+
+
+@pytest.fixture(scope="module")
+def added_results():
+    results = evaluate(MODEL_PATH, "added")
+    print("\n" + report(results))
+    return {r.language: r for r in results}
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_the_added_intents_meet_their_target(added_results, language):
+    result = added_results[language]
+    assert result.total >= 6 * 8
+    assert result.accuracy >= ADDED_THRESHOLD, report([result])
