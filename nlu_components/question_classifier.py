@@ -21,7 +21,7 @@ three times larger; 14 small ones train in seconds.
 Why not Rasa's ``ResponseSelector`` with retrieval intents: it is DIET (TensorFlow), which
 trained for tens of minutes here and answers slower; and its data format splits a question
 across the NLU data and the domain's responses, where a content author should edit one
-place (docs/content.md measures and compares).
+place (docs/answers.md compares).
 """
 
 from __future__ import annotations
