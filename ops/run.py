@@ -10,7 +10,7 @@ import sys
 import time
 
 from assistant.paths import VAR_DIR
-from assistant.settings import ensure_api_token, ensure_secret
+from assistant.settings import ensure_secret, ensure_server_secrets
 from ops.stack import make_stack
 from ops.train import train
 
@@ -22,7 +22,7 @@ def line_status(rasa_url: str, env: dict[str, str]) -> str:
 
 
 def main() -> int:
-    for note in (ensure_api_token(), ensure_secret("CONSOLE_SECRET_KEY")):
+    for note in [*ensure_server_secrets(), ensure_secret("CONSOLE_SECRET_KEY")]:
         if note:
             print(note)
     seconds = train()

@@ -21,7 +21,7 @@ from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
 from assistant.paths import ROOT, VAR_DIR
-from assistant.settings import ensure_api_token, environment
+from assistant.settings import ensure_server_secrets, environment
 from ops.stack import Service, Stack, make_stack
 from ops.train import train
 
@@ -138,8 +138,7 @@ class ScaledStack:
 
 
 def main() -> int:
-    note = ensure_api_token()
-    if note:
+    for note in ensure_server_secrets():
         print(note)
     train()
     scaled = ScaledStack(log_dir=VAR_DIR / "logs" / "scaled")
