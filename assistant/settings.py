@@ -53,6 +53,10 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         # Several Rasa instances: share socket.io rooms through Redis (empty: one process).
         "SOCKETIO_REDIS_URL": "",
+        # The REST channel (tests, tools): on here, off in `make scaled` and production unless
+        # switched on; with a token, callers must send `Authorization: Bearer <token>`.
+        "REST_CHANNEL": "on",
+        "REST_CHANNEL_TOKEN": "",
         "RETENTION_DAYS": "365",
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",
@@ -96,13 +100,19 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
-    """The full environment for a child process."""
+def configured(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The settings set explicitly (``.env``, the process environment, ``overrides``)."""
     values: dict[str, str] = {}
     if ENV_FILE.exists():
         values.update({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None})
     values.update(os.environ)
     values.update(overrides or {})
+    return values
+
+
+def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The full environment for a child process."""
+    values = configured(overrides)
     return {**defaults(values), **values}
 
 
