@@ -223,7 +223,14 @@ def test_a_page_cannot_take_over_a_conversation_of_another_channel(raw_page, web
     rest_sender = uuid.uuid4().hex
     assistant.append_events(
         rest_sender,
-        [{"event": "user", "text": "What is stem cell therapy?", "input_channel": "rest"}],
+        [
+            {
+                "event": "user",
+                "text": "What is stem cell therapy?",
+                "input_channel": "rest",
+                "parse_data": {},
+            }
+        ],
     )
     result = emit(raw_page, web_stack, [], session_id=rest_sender, wait_ms=200)
     assert result["confirmed"] != rest_sender
@@ -270,7 +277,15 @@ def test_a_message_written_in_by_another_channel_does_not_lock_the_patient_out(
         wait_ms=2000,
     )
     assistant.append_events(
-        session, [{"event": "user", "text": "written in over REST", "input_channel": "rest"}]
+        session,
+        [
+            {
+                "event": "user",
+                "text": "written in over REST",
+                "input_channel": "rest",
+                "parse_data": {},
+            }
+        ],
     )
     again = emit(raw_page, web_stack, [], session_id=session, wait_ms=200)
     assert again["confirmed"] == session
