@@ -99,3 +99,31 @@ def test_the_embedded_action_server_listens_on_loopback_only(stack):
         pytest.skip("this machine has no address but loopback")
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://{address}:{stack.env['ACTION_PORT']}/health", timeout=3)
+
+
+def test_rasa_with_a_wrong_token_gets_the_apology_and_no_alert_is_sent(tmp_path_factory):
+    """A misconfigured Rasa is refused too: the patient gets the apology, staff get nothing."""
+    from harness.assistant_client import AssistantClient
+    from harness.webhook_receiver import WebhookReceiver
+    from ops.stack import make_stack, private_overrides
+    from tests.e2e.conftest import ARTIFACTS
+
+    db = tmp_path_factory.mktemp("wrong-token") / "tracker.db"
+    with WebhookReceiver() as hook:
+        running = make_stack(
+            private_overrides(f"sqlite:///{db}", STAFF_WEBHOOK_URL=hook.url),
+            log_dir=ARTIFACTS / "logs" / "wrong-token",
+        )
+        try:
+            running.start(("actions",))
+            running.env["ACTION_SERVER_TOKEN"] = "not-the-action-servers"
+            running.start(("rasa",))
+            assistant = AssistantClient(running.rasa_url, running.token)
+            replies = assistant.say("wrong-token-1", "I want to talk to a real person please")
+            assert len(replies) == 1  # the apology (in the default language: no slot set)
+            assert topics(assistant.bot_events("wrong-token-1")) == ["service.unavailable"]
+            assert assistant.tracker("wrong-token-1")["paused"] is False
+            time.sleep(1.5)
+            assert hook.received == []
+        finally:
+            running.stop()
