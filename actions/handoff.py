@@ -29,7 +29,7 @@ from assistant.handoff import (
     DISTRESS,
     OFFER_ACCEPTED,
     USER_REQUEST,
-    HandoffAlert,
+    handoff_alert,
     summarise,
 )
 
@@ -45,10 +45,10 @@ OFFERS_STAFF = {
 def alert_staff(tracker: Tracker, reason: str) -> None:
     """Sends a staff alert in the background (a failure never reaches the patient)."""
     notify_staff_soon(
-        HandoffAlert(
+        handoff_alert(
+            tracker.events,
             conversation_id=tracker.sender_id,
             reason=reason,
-            summary=summarise(tracker.events),
             language=language_of(tracker),
             channel=tracker.get_latest_input_channel(),
             created_at=time.time(),

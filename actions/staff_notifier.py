@@ -7,6 +7,10 @@ Notifiers are configured by environment variables (see the README):
   clinic's staff group or a staff member (LINE Notify is gone). The bot must be a member
   of the staff group (or a friend of the staff member) for LINE to deliver.
 
+Both deliver the alert as ``assistant/handoff.py`` builds it: urgency first, the patient's
+words only as labelled, cleaned, length-limited quotes (docs/security.md). ``LINE_STAFF_LANGUAGE``
+is the language of both.
+
 A failing notifier never stops the handoff: the conversation is paused and its reason and
 summary are in the tracker store, where the staff console's queue finds it whatever
 happens to the alert. Failures are logged.
@@ -17,12 +21,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Mapping, Optional, Protocol, Sequence
 
 import aiohttp
 
-from assistant.handoff import HandoffAlert, alert_text
+from assistant.handoff import HandoffAlert, alert_payload, alert_text
 from assistant.settings import settings
 from line_api.client import DEFAULT_API_BASE_URL, LineClient
 from line_api.text import MAX_TEXT, shorten
@@ -44,20 +48,21 @@ class Notifier(Protocol):
 
 
 class WebhookNotifier:
-    """POSTs the alert as JSON to a URL."""
+    """POSTs the alert as JSON to a URL (``alert_payload``: urgency first, patient words apart)."""
 
     name = "webhook"
 
-    def __init__(self, url: str, token: Optional[str] = None) -> None:
+    def __init__(self, url: str, token: Optional[str] = None, language: str = "th") -> None:
         self.url = url
         self.token = token
+        self.language = language
 
     async def send(self, alert: HandoffAlert) -> None:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.post(
-                self.url, json={"type": "handoff", **asdict(alert)}, headers=headers
+                self.url, json=alert_payload(alert, self.language), headers=headers
             ) as response:
                 response.raise_for_status()
 
@@ -84,7 +89,7 @@ class LineStaffNotifier:
         )
 
     def text(self, alert: HandoffAlert) -> str:
-        """The alert as staff read it, within LINE's text limit."""
+        """The alert as staff read it (urgency first), within LINE's text limit."""
         return shorten(alert_text(alert, self.language, self.include_summary), MAX_TEXT)
 
     async def send(self, alert: HandoffAlert) -> None:
@@ -99,7 +104,13 @@ def notifiers_from_env(env: Optional[Mapping[str, str]] = None) -> list[Notifier
     env = settings().env if env is None else env
     notifiers: list[Notifier] = []
     if env.get("STAFF_WEBHOOK_URL"):
-        notifiers.append(WebhookNotifier(env["STAFF_WEBHOOK_URL"], env.get("STAFF_WEBHOOK_TOKEN")))
+        notifiers.append(
+            WebhookNotifier(
+                env["STAFF_WEBHOOK_URL"],
+                env.get("STAFF_WEBHOOK_TOKEN"),
+                env.get("LINE_STAFF_LANGUAGE") or "th",
+            )
+        )
     if env.get("LINE_STAFF_TO") and env.get("LINE_CHANNEL_ACCESS_TOKEN"):
         notifiers.append(LineStaffNotifier.from_env(env))
     return notifiers

@@ -33,6 +33,12 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "RASA_PORT": rasa_port,
         "ACTION_PORT": action_port,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # The action server's listening address: loopback unless it runs on its own machine
+        # (then a private interface; docs/security.md).
+        "ACTION_HOST": "127.0.0.1",
+        # Shared secret Rasa sends with every action call (endpoints.yml); generated into
+        # .env by `make run` / `make scaled`. Empty: the action server refuses to start.
+        "ACTION_SERVER_TOKEN": "",
         "TRACKER_STORE_DIALECT": "sqlite",
         "TRACKER_STORE_URL": f"sqlite:///{VAR_DIR / 'tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",
@@ -47,6 +53,10 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         # Several Rasa instances: share socket.io rooms through Redis (empty: one process).
         "SOCKETIO_REDIS_URL": "",
+        # The REST channel (tests, tools): on here, off in `make scaled` and production unless
+        # switched on; with a token, callers must send `Authorization: Bearer <token>`.
+        "REST_CHANNEL": "on",
+        "REST_CHANNEL_TOKEN": "",
         "RETENTION_DAYS": "365",
         "MAX_MESSAGE_CHARS": "2000",
         "STAFF_WEBHOOK_URL": "",
@@ -90,13 +100,19 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
-    """The full environment for a child process."""
+def configured(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The settings set explicitly (``.env``, the process environment, ``overrides``)."""
     values: dict[str, str] = {}
     if ENV_FILE.exists():
         values.update({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None})
     values.update(os.environ)
     values.update(overrides or {})
+    return values
+
+
+def environment(overrides: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The full environment for a child process."""
+    values = configured(overrides)
     return {**defaults(values), **values}
 
 
@@ -114,6 +130,12 @@ def ensure_secret(name: str) -> Optional[str]:
 def ensure_api_token() -> Optional[str]:
     """Creates ``RASA_API_TOKEN`` in ``.env`` when none is set; returns a note to print."""
     return ensure_secret("RASA_API_TOKEN")
+
+
+def ensure_server_secrets() -> list[str]:
+    """Creates the secrets Rasa and the action server share, when missing; notes to print."""
+    notes = (ensure_api_token(), ensure_secret("ACTION_SERVER_TOKEN"))
+    return [note for note in notes if note]
 
 
 def _flag(value: str) -> bool:

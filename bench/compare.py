@@ -212,6 +212,7 @@ def run_scaled(
                 BENCH_DATABASE,
                 SCALED_TRACKER_STORE_URL=BENCH_DATABASE,
                 PUBLIC_PORT=str(free_port()),
+                REST_CHANNEL="on",  # off in production unless switched on; REST load
             ),
             **line_overrides(line),
         },

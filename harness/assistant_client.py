@@ -15,13 +15,17 @@ class AssistantClient:
 
     rasa_url: str
     token: str
+    rest_token: str = ""  # REST_CHANNEL_TOKEN, when the REST channel wants one
 
     def say(self, sender: str, text: str, metadata: Optional[dict] = None) -> list[dict[str, Any]]:
         """Sends a message over the REST channel; returns the bot's replies."""
         body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata is not None:
             body["metadata"] = metadata
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        headers = {"Authorization": f"Bearer {self.rest_token}"} if self.rest_token else {}
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json=body, headers=headers, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 

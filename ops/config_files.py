@@ -1,8 +1,8 @@
 """The configuration files Rasa starts with: base files plus the optional sections switched on.
 
-``credentials.yml`` holds the channels that always run (rest, socketio); when
-``LINE_CHANNEL_SECRET`` is set, the LINE section (``channels/line/credentials.yml``) is
-added. ``endpoints.yml`` holds the action server, tracker store and lock store; when
+``credentials.yml`` holds the channel that always runs (socketio); when ``REST_CHANNEL``
+is on, the REST section (``channels/rest/credentials.yml``) is added, and when
+``LINE_CHANNEL_SECRET`` is set, the LINE section (``channels/line/credentials.yml``). ``endpoints.yml`` holds the action server, tracker store and lock store; when
 ``EVENT_BROKER_URL`` is set, the event broker section (``ops/event_broker.yml``) is added.
 A YAML file cannot hold an optional section whose presence depends on a ``${VAR}``, so the
 effective file is the base plus the sections, written under ``var/``. Secrets stay in the
@@ -21,6 +21,7 @@ from assistant.paths import ROOT, VAR_DIR
 
 CREDENTIALS = ROOT / "credentials.yml"
 LINE_SECTION = ROOT / "channels" / "line" / "credentials.yml"
+REST_SECTION = ROOT / "channels" / "rest" / "credentials.yml"
 ENDPOINTS = ROOT / "endpoints.yml"
 EVENT_BROKER_SECTION = ROOT / "ops" / "event_broker.yml"
 
@@ -41,12 +42,21 @@ def effective_file(base: Path, sections: Sequence[Path], name: str) -> str:
     return str(target)
 
 
+def rest_channel_on(env: Mapping[str, str]) -> bool:
+    return env.get("REST_CHANNEL", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def credentials_file(env: Mapping[str, str]) -> str:
-    """The credentials file for ``rasa run --credentials``: LINE on when its secret is set."""
+    """The credentials file for ``rasa run --credentials``: REST on when ``REST_CHANNEL`` says
+    so, LINE when its secret is set."""
     if env.get("RASA_CREDENTIALS"):
         return env["RASA_CREDENTIALS"]
-    sections = [LINE_SECTION] if env.get("LINE_CHANNEL_SECRET") else []
-    return effective_file(CREDENTIALS, sections, "credentials.effective.yml")
+    sections = [REST_SECTION] if rest_channel_on(env) else []
+    sections += [LINE_SECTION] if env.get("LINE_CHANNEL_SECRET") else []
+    # One file per combination of sections: stacks started side by side with other
+    # channels switched on (tests) never overwrite each other's file.
+    switched_on = "+".join(section.parent.name for section in sections)
+    return effective_file(CREDENTIALS, sections, f"credentials.effective.{switched_on}.yml")
 
 
 def endpoints_file(env: Mapping[str, str]) -> str:

@@ -10,7 +10,8 @@ import sys
 import time
 
 from assistant.paths import VAR_DIR
-from assistant.settings import ensure_api_token, ensure_secret
+from assistant.settings import ensure_secret, ensure_server_secrets
+from ops.config_files import rest_channel_on
 from ops.stack import make_stack
 from ops.train import train
 
@@ -21,8 +22,20 @@ def line_status(rasa_url: str, env: dict[str, str]) -> str:
     return f"{rasa_url}/webhooks/line/webhook -> API {env.get('LINE_API_BASE_URL')}"
 
 
+def rest_status(rasa_url: str, env: dict[str, str]) -> str:
+    if not rest_channel_on(env):
+        return "off (REST_CHANNEL=on switches it on)"
+    auth = (
+        " -H 'Authorization: Bearer $REST_CHANNEL_TOKEN'" if env.get("REST_CHANNEL_TOKEN") else ""
+    )
+    return (
+        f"curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json'{auth} "
+        '-d \'{"sender": "me", "message": "สเต็มเซลล์คืออะไรคะ"}\''
+    )
+
+
 def main() -> int:
-    for note in (ensure_api_token(), ensure_secret("CONSOLE_SECRET_KEY")):
+    for note in [*ensure_server_secrets(), ensure_secret("CONSOLE_SECRET_KEY")]:
         if note:
             print(note)
     seconds = train()
@@ -33,9 +46,7 @@ def main() -> int:
         seconds = stack.start(("actions", "rasa", "web", "console"))
         print(
             f"\nReady in {seconds:.1f} s. Talk to the assistant:\n"
-            f"  REST:       curl -s {stack.rasa_url}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' "
-            '-d \'{"sender": "me", "message": "สเต็มเซลล์คืออะไรคะ"}\'\n'
+            f"  REST:       {rest_status(stack.rasa_url, stack.env)}\n"
             f"  Website:    {stack.web_url}/ (Thai)  {stack.web_url}/en.html (English)\n"
             f"  socket.io:  {stack.env['RASA_PUBLIC_URL']}/socket.io\n"
             f"  HTTP API:   {stack.rasa_url}/status?token=$RASA_API_TOKEN (token in .env)\n"

@@ -21,16 +21,21 @@ from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
 from assistant.paths import ROOT, VAR_DIR
-from assistant.settings import ensure_api_token, environment
+from assistant.settings import configured, ensure_server_secrets, environment
 from ops.stack import Service, Stack, make_stack
 from ops.train import train
 
 TEMPLATE = ROOT / "ops" / "templates" / "nginx.conf"
 
 
-def scaled_overrides(env: Mapping[str, str]) -> dict[str, str]:
-    """What turns the embedded settings into the scaled ones."""
+def scaled_overrides(
+    env: Mapping[str, str], explicit: Optional[Mapping[str, str]] = None
+) -> dict[str, str]:
+    """What turns the embedded settings into the scaled ones (``explicit``: the settings set
+    by hand, which keep the REST channel on when they say so)."""
     return {
+        # Production: no REST channel unless switched on (docs/security.md).
+        "REST_CHANNEL": (explicit or {}).get("REST_CHANNEL", "off"),
         "TRACKER_STORE_DIALECT": "postgresql",
         "TRACKER_STORE_URL": env["SCALED_TRACKER_STORE_URL"],
         "LOCK_STORE_TYPE": "redis",
@@ -98,7 +103,8 @@ class ScaledStack:
     ) -> None:
         base = environment(overrides)
         self.stack: Stack = make_stack(
-            {**scaled_overrides(base), **(overrides or {})}, log_dir=log_dir
+            {**scaled_overrides(base, configured(overrides)), **(overrides or {})},
+            log_dir=log_dir,
         )
         self.run_dir = run_dir or VAR_DIR / "scaled"
         instances = int(self.stack.env["RASA_INSTANCES"])
@@ -138,8 +144,7 @@ class ScaledStack:
 
 
 def main() -> int:
-    note = ensure_api_token()
-    if note:
+    for note in ensure_server_secrets():
         print(note)
     train()
     scaled = ScaledStack(log_dir=VAR_DIR / "logs" / "scaled")
@@ -148,7 +153,8 @@ def main() -> int:
         seconds = scaled.start()
         print(
             f"\nScaled topology ready in {seconds:.1f} s:\n"
-            f"  public (nginx):  {scaled.url}  (REST, socket.io, LINE webhook, HTTP API)\n"
+            f"  public (nginx):  {scaled.url}  (socket.io, LINE webhook, HTTP API; REST "
+            f"{scaled.env['REST_CHANNEL']}: REST_CHANNEL=on switches it on)\n"
             f"  rasa instances:  {', '.join('127.0.0.1:' + p for p in scaled.rasa_ports)}\n"
             f"  action server:   {scaled.stack.action_url} ({scaled.env['ACTION_SERVER_SANIC_WORKERS']} workers)\n"
             f"  staff console:   {scaled.stack.console_url}/ (tables on {make_url(scaled.env['CONSOLE_DATABASE_URL']).render_as_string(hide_password=True)})\n"

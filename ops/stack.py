@@ -35,7 +35,7 @@ def free_port() -> int:
 
 def private_overrides(tracker_store_url: str, **more: str) -> dict[str, str]:
     """Settings for a stack of its own (tests, benchmarks): free ports, its own tracker store
-    and API token, so that it never meets ``make run`` or another test's servers."""
+    and tokens, so that it never meets ``make run`` or another test's servers."""
     action_port = str(free_port())
     return {
         "RASA_PORT": str(free_port()),
@@ -43,6 +43,7 @@ def private_overrides(tracker_store_url: str, **more: str) -> dict[str, str]:
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_STORE_URL": tracker_store_url,
         "RASA_API_TOKEN": uuid.uuid4().hex,
+        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
         **more,
     }
 

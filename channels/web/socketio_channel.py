@@ -46,6 +46,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from assistant.conversation import widget_metadata
+from assistant.conversation_ids import started_by
 from assistant.language import LANGUAGES
 from assistant.settings import Settings
 from channels.web.history import conversation_history
@@ -54,7 +55,8 @@ from channels.web.notices import Notice, Notices
 logger = logging.getLogger(__name__)
 
 # Session ids this channel issues (uuid4 hex). Only these are accepted back, so a page
-# cannot pick the id of a LINE or REST conversation and read or write it.
+# cannot pick the id of a LINE or REST conversation and read or write it; REST refuses
+# them (assistant/conversation_ids.py).
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_MAX_FRAME_BYTES = 100_000
 
@@ -224,8 +226,12 @@ class WebSocketIOInput(SocketIOInput):
         session_id, history = None, conversation_history(None)
         if isinstance(requested, str) and SESSION_ID.match(requested):
             tracker = await blueprint.full_tracker(requested)
-            # A conversation another channel started (LINE, REST) is not the page's to read.
-            if tracker is None or tracker.get_latest_input_channel() in (None, self.name()):
+            # A conversation another channel started (a REST one stored under such an id
+            # before REST was kept to its own) is not the page's to read. The first message
+            # decides, not the latest: a message written in by another channel before that
+            # rule must not lock the patient out of their own conversation.
+            events = [e.as_dict() for e in tracker.events] if tracker else []
+            if started_by(events) in (None, self.name()):
                 session_id, history = requested, conversation_history(tracker)
         session_id = session_id or uuid.uuid4().hex
         previous = (await self.sio.get_session(sid, namespace=self.namespace)).get("session_id")

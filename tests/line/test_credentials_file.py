@@ -8,17 +8,25 @@ from ops.config_files import credentials_file
 
 
 def test_without_secret_the_plain_credentials_file():
-    path = credentials_file({"LINE_CHANNEL_SECRET": ""})
+    path = credentials_file({"LINE_CHANNEL_SECRET": "", "REST_CHANNEL": "off"})
     assert path.endswith("credentials.yml")
     assert "channels.line.channel.LineInput" not in yaml.safe_load(open(path))
 
 
+def test_the_rest_channel_is_on_exactly_when_rest_channel_says_so():
+    on = yaml.safe_load(open(credentials_file({"REST_CHANNEL": "on"})))
+    assert on["channels.rest.channel.RestInput"] == {"token": "${REST_CHANNEL_TOKEN}"}
+    for off in ("off", "false", ""):
+        data = yaml.safe_load(open(credentials_file({"REST_CHANNEL": off})))
+        assert "channels.rest.channel.RestInput" not in data and "rest" not in data
+
+
 def test_with_secret_the_line_section_is_added_and_names_only_variables():
-    path = credentials_file({"LINE_CHANNEL_SECRET": "s3cret-value"})
+    path = credentials_file({"LINE_CHANNEL_SECRET": "s3cret-value", "REST_CHANNEL": "on"})
     text = open(path).read()
     data = yaml.safe_load(text)
     assert {
-        "rest",
+        "channels.rest.channel.RestInput",
         "channels.web.socketio_channel.WebSocketIOInput",
         "channels.line.channel.LineInput",
     } <= set(data)

@@ -19,7 +19,7 @@ def alert(**changes) -> HandoffAlert:
     values = dict(
         conversation_id="U" + "a" * 32,
         reason="distress",
-        summary="Topics: -. Recent messages: “ไม่ไหวแล้ว”",
+        patient_messages=("ไม่ไหวแล้ว",),
         language="th",
         channel="line",
         created_at=time.time(),
@@ -84,3 +84,37 @@ def test_a_retried_alert_is_not_delivered_twice(api):
 def test_a_dead_line_api_does_not_raise(api):
     notifier = LineStaffNotifier(GROUP, TOKEN, "http://127.0.0.1:9")
     assert asyncio.run(notify_staff(alert(), [notifier])) == {"line": False}
+
+
+FORGED = (
+    "hello\n\n🔔 A conversation was handed to staff\nReason: URGENT: staff please call "
+    "080-000-0000 and give your password\u202e" + " now" * 100
+)
+
+
+def test_a_forged_system_alert_is_shown_as_the_patients_quoted_words(api):
+    notifier = LineStaffNotifier.from_env(env(api, LINE_STAFF_LANGUAGE="en"))
+    asyncio.run(notifier.send(alert(reason="user_request", patient_messages=("hi", FORGED))))
+    (text,) = api.of_kind("push")[0].texts
+    lines = text.split("\n")
+    assert lines[0] == "🔔 A conversation was handed to staff"  # not urgent: a request
+    label = lines.index("The person's own words (typed by them, not from the system, not checked):")
+    assert lines[label + 1 :] == [lines[-2], lines[-1]] and lines[-2] == "> hi"
+    forged = lines[-1]
+    assert forged.startswith("> hello 🔔 A conversation was handed to staff Reason: URGENT")
+    assert forged.endswith("…") and len(forged) <= 2 + 160 and "\u202e" not in forged
+    # the forged words appear nowhere but on their quoted line
+    assert sum("URGENT" in line for line in lines) == 1
+    assert sum(line.startswith("Reason:") for line in lines) == 1
+
+
+@pytest.mark.parametrize(
+    "reason,urgent",
+    [("distress", True), ("emergency", True), ("safety.distress_while_paused", True)]
+    + [("user_request", False), ("booking_request", False)],
+)
+def test_the_push_says_first_whether_it_is_urgent(api, reason, urgent):
+    asyncio.run(notify_staff(alert(reason=reason), notifiers_from_env(env(api))))
+    (text,) = api.of_kind("push")[-1].texts
+    first = text.split("\n")[0]
+    assert first.startswith("🚨 ด่วน") == urgent and first.startswith("🔔") != urgent

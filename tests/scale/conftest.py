@@ -114,6 +114,7 @@ def scaled(tmp_path_factory, line_platform):
             PUBLIC_PORT=str(free_port()),
             CONSOLE_PORT=str(free_port()),
             CONSOLE_SECRET_KEY=uuid.uuid4().hex,
+            REST_CHANNEL="on",  # off in production unless switched on; the fault tests use it
             **line_overrides(line_platform),
         ),
         log_dir=ARTIFACTS / "logs" / "scaled",

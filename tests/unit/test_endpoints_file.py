@@ -44,3 +44,17 @@ def test_an_explicit_endpoints_file_wins():
         endpoints_file({"EVENT_BROKER_URL": "amqp://x", "RASA_ENDPOINTS": "/etc/mine.yml"})
         == "/etc/mine.yml"
     )
+
+
+def test_the_action_endpoint_sends_the_shared_token():
+    data = yaml.safe_load(open(endpoints_file({"EVENT_BROKER_URL": ""})))
+    assert data["action_endpoint"]["token"] == "${ACTION_SERVER_TOKEN}"
+
+
+def test_production_topology_has_no_rest_channel_unless_switched_on():
+    from ops.scaled import scaled_overrides
+
+    env = environment({})
+    assert env["REST_CHANNEL"] == "on"  # the embedded default: tests, tools
+    assert scaled_overrides(env)["REST_CHANNEL"] == "off"
+    assert scaled_overrides(env, {"REST_CHANNEL": "on"})["REST_CHANNEL"] == "on"

@@ -218,11 +218,78 @@ def other_site(tmp_path):
 
 
 def test_a_page_cannot_take_over_a_conversation_of_another_channel(raw_page, web_stack, assistant):
-    rest_sender = uuid.uuid4().hex  # looks like a widget session id, but it is a REST conversation
-    assistant.say(rest_sender, "What is stem cell therapy?")
+    # A REST conversation stored under a widget-shaped id before REST was kept to its own
+    # ids (REST now refuses such ids): the page must not get it.
+    rest_sender = uuid.uuid4().hex
+    assistant.append_events(
+        rest_sender,
+        [
+            {
+                "event": "user",
+                "text": "What is stem cell therapy?",
+                "input_channel": "rest",
+                "parse_data": {},
+            }
+        ],
+    )
     result = emit(raw_page, web_stack, [], session_id=rest_sender, wait_ms=200)
     assert result["confirmed"] != rest_sender
     assert result["history"] == {"messages": [], "handed_off": False}
+
+
+def test_rest_cannot_write_into_a_page_conversation_and_the_page_keeps_it(
+    raw_page, web_stack, assistant
+):
+    session = uuid.uuid4().hex
+    first = emit(
+        raw_page,
+        web_stack,
+        [["user_uttered", {"message": "What is stem cell therapy?", "session_id": session}]],
+        session_id=session,
+        wait_ms=3000,
+    )
+    assert first["confirmed"] == session and first["received"]
+    before = assistant.tracker(session)["events"]
+    answer = requests.post(
+        f"{web_stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": session, "message": "I want to talk to a person"},
+        timeout=30,
+    )
+    assert answer.status_code == 403
+    assert assistant.tracker(session)["events"] == before
+    again = emit(raw_page, web_stack, [], session_id=session, wait_ms=200)
+    assert again["confirmed"] == session
+    assert [m["text"] for m in again["history"]["messages"]][0] == "What is stem cell therapy?"
+    assert again["history"]["handed_off"] is False
+
+
+def test_a_message_written_in_by_another_channel_does_not_lock_the_patient_out(
+    raw_page, web_stack, assistant
+):
+    """Before REST was kept to its own ids, a REST message made the latest channel REST and
+    the page refused the patient their own history; the first message decides now."""
+    session = uuid.uuid4().hex
+    emit(
+        raw_page,
+        web_stack,
+        [["user_uttered", {"message": "hello", "session_id": session}]],
+        session_id=session,
+        wait_ms=2000,
+    )
+    assistant.append_events(
+        session,
+        [
+            {
+                "event": "user",
+                "text": "written in over REST",
+                "input_channel": "rest",
+                "parse_data": {},
+            }
+        ],
+    )
+    again = emit(raw_page, web_stack, [], session_id=session, wait_ms=200)
+    assert again["confirmed"] == session
+    assert again["history"]["messages"][0]["text"] == "hello"
 
 
 def test_pages_from_other_origins_cannot_connect(browser, web_stack, other_site):
