@@ -282,3 +282,22 @@ def test_odd_text_still_gets_a_clear_answer(patient, line_api, text):
     (call,) = patient.wait_received(1)
     assert call.texts and all(t.strip() for t in call.texts)
     assert not line_api.rejected
+
+
+def test_a_specific_answer_first_and_more_about_this_one_tap_away(patient, assistant, line_api):
+    """A specific question gets its own short answer; the quick reply "อ่านเพิ่มเติม" (a
+    postback within LINE's label limit) brings the topic's fuller explanation."""
+    fever = CONTENT.questions["therapy.safety.fever"]
+    patient.says(fever.examples["th"][0])
+    (call,) = patient.wait_received(1)
+    assert call.texts[0] == fever.messages["th"][0]
+    items = call.body["messages"][-1]["quickReply"]["items"]
+    more = [i["action"] for i in items if i["action"]["data"] == "/chat_more"]
+    assert len(more) == 1 and more[0]["label"] == CONTENT.topic_labels["chat.more"]["th"]
+
+    assert patient.send(postback_event(patient.user, "/chat_more")).status_code == 200
+    _, overview = patient.wait_received(2)
+    overview_texts = list(CONTENT.knowledge["therapy.safety"].messages["th"])
+    assert overview.texts[: len(overview_texts)] == overview_texts
+    assert topics(assistant.bot_events(patient.user))[-1] == "therapy.safety"
+    assert not line_api.rejected

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.content import load_content
 from harness.assistant_client import topics, wait_until
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import PHONE, screenshot
@@ -92,6 +93,19 @@ def test_quick_reply_gets_follow_up_answer(open_chat, assistant):
     assert topics(assistant.bot_events(chat.session_id()))[-1] == "therapy.evidence"
     # the old buttons are gone, the new answer's buttons are there
     assert chat.page.locator(".cc-quick").count() == 1
+
+
+def test_a_specific_answer_first_and_more_about_this_one_tap_away(open_chat, assistant):
+    content = load_content()
+    pain = content.questions["therapy.procedure.pain"]
+    chat = open_chat("en")
+    replies = chat.ask(pain.examples["en"][0])
+    assert replies[0]["text"] == pain.messages["en"][0]
+    more = chat.click_quick_reply(content.topic_labels["chat.more"]["en"])
+    overview = list(content.knowledge["therapy.procedure"].messages["en"])
+    assert [r["text"] for r in more[: len(overview)]] == overview
+    assert topics(assistant.bot_events(chat.session_id()))[-1] == "therapy.procedure"
+    assert not chat.errors
 
 
 def test_reload_keeps_history_and_new_conversation_starts_empty(open_chat, assistant):
