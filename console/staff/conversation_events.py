@@ -21,8 +21,12 @@ from assistant.conversation import (
     intent_of,
     safety_net_of,
 )
+from assistant.handoff import DISTRESS, EMERGENCY
 
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
+# A handoff for one of these reasons is urgent: it comes first in the queue.
+URGENT_HANDOFF_REASONS = {DISTRESS: "safety.distress", EMERGENCY: "safety.emergency"}
+SAFETY_NET_TOPICS = {"distress": "safety.distress", "emergency": "safety.emergency"}
 
 
 def when(timestamp: Optional[float]) -> dt.datetime:
@@ -31,6 +35,23 @@ def when(timestamp: Optional[float]) -> dt.datetime:
 
 def is_safety_user(event: Mapping[str, Any]) -> bool:
     return bool(safety_net_of(event))
+
+
+def safety_topic_of(event: Mapping[str, Any]) -> str:
+    """``safety.distress`` / ``safety.emergency`` when a user or bot event signals one, else ''.
+
+    A user event signals it through the intent (the classifier's or the safety net's), a
+    bot event through its topic (the safety answer, during a handoff too).
+    """
+    kind = event.get("event")
+    if kind == "bot":
+        topic = bot_metadata(event).get("topic") or ""
+        return topic if topic in SAFETY_TOPICS else ""
+    if kind == "user":
+        net = SAFETY_NET_TOPICS.get(safety_net_of(event).get("kind") or "")
+        intent = intent_of(event)[0].replace("_", ".", 1)
+        return net or (intent if intent in SAFETY_TOPICS else "")
+    return ""
 
 
 @dataclass
@@ -67,6 +88,7 @@ class ConversationFacts:
     paused_at: Optional[dt.datetime] = None
     handoff_reason: str = ""
     handoff_summary: str = ""
+    urgent: str = ""  # while paused: the safety topic that makes the handoff urgent
     started_at: Optional[dt.datetime] = None
     last_activity: Optional[dt.datetime] = None
     user_messages: int = 0
@@ -81,6 +103,7 @@ def summarise(
     """Reads one conversation's events, oldest first, into ``ConversationFacts``."""
     facts = ConversationFacts(sender_id)
     pending_user: Optional[Mapping[str, Any]] = None  # waits for its language slot
+    session_safety = ""  # the latest safety topic of the current session
 
     def count_user(event: Mapping[str, Any], language: str) -> None:
         stamp = when(event.get("timestamp"))
@@ -108,6 +131,9 @@ def summarise(
         if pending_user is not None and kind in {"user", "bot", "pause", "resume"}:
             count_user(pending_user, facts.language)
             pending_user = None
+        session_safety = safety_topic_of(event) or session_safety
+        if facts.paused and session_safety:
+            facts.urgent = session_safety  # written in distress or an emergency while waiting
         if kind == "user":
             text = (event.get("text") or "").strip()
             facts.channel = event.get("input_channel") or facts.channel
@@ -141,13 +167,15 @@ def summarise(
             facts.handoff_reason = handoff.get("reason") or ""
             facts.handoff_summary = handoff.get("summary") or ""
             facts.handed_off = True
+            facts.urgent = URGENT_HANDOFF_REASONS.get(facts.handoff_reason) or session_safety
             facts.handoffs.append(HandoffFacts(stamp, facts.handoff_reason))
         elif kind in {"resume", "restart", "session_started"}:
             if facts.paused and facts.handoffs:
                 last = facts.handoffs[-1]
                 last.resumed_at = stamp
                 last.answered_at = last.answered_at or stamp
-            facts.paused = False
+            facts.paused, facts.urgent = False, ""
+            session_safety = ""  # staff have seen it (resume) or a new session began
     if pending_user is not None:
         count_user(pending_user, facts.language)
     facts.last_activity = facts.last_activity or facts.started_at

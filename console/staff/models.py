@@ -57,6 +57,9 @@ class Conversation(models.Model):
     paused_at = models.DateTimeField(null=True)
     handoff_reason = models.CharField(max_length=64, blank=True)
     handoff_summary = models.TextField(blank=True)
+    # While paused: the safety topic (safety.distress / safety.emergency) that puts the
+    # conversation at the top of the queue; empty when the handoff is not urgent.
+    urgent = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField()
     last_activity = models.DateTimeField()
     user_messages = models.IntegerField(default=0)
@@ -66,7 +69,7 @@ class Conversation(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["-last_activity"], name="conv_last_activity"),
-            models.Index(fields=["paused", "paused_at"], name="conv_queue"),
+            models.Index(fields=["paused", "urgent", "paused_at"], name="conv_queue_urgent"),
             models.Index(fields=["started_at"], name="conv_started"),
         ]
 

@@ -338,3 +338,77 @@ def test_passwords_are_hashed(users):
         "md5$"
     )  # the tests' fast hasher; Django's default otherwise
     assert "clinician-password-123" not in users["clinician"].password
+
+
+def test_queue_puts_urgent_handoffs_first_then_oldest(client_as, db):
+    """A mixed queue: ordinary handoffs waiting for hours, urgent ones that came in since."""
+    now = time.time()
+    hour = 3600
+
+    def ordinary(sender: str, start: float) -> Events:
+        return (
+            Events(sender, "line", start=start)
+            .user("ขอนัดปรึกษาค่ะ", "booking_request")
+            .bot("รอสักครู่", "booking.request")
+            .pause("booking_request", "Topics: -.")
+        )
+
+    ordinary("booking-oldest", now - 5 * hour).save()
+    ordinary("booking-middle", now - 3 * hour).save()
+    Events("distress-new", "socketio", start=now - 60).user(
+        "i want to hurt myself",
+        "safety_distress",
+        language="en",
+        safety_net={"kind": "distress", "matched": "hurt myself"},
+    ).bot("Please call 1323", "safety.distress", language="en").pause(
+        "distress", "Recent messages: “i want to hurt myself”"
+    ).save()
+    # Waiting for an ordinary reason, then wrote an emergency while staff had not answered.
+    Events("emergency-while-waiting", "line", start=now - 2 * hour).user(
+        "ขอคุยกับคนค่ะ", "handoff_request"
+    ).bot("รอสักครู่", "handoff.request").pause("user_request").user(
+        "หายใจไม่ออกค่ะ",
+        "safety_emergency",
+        safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"},
+    ).bot("โทร 1669 ทันที", "safety.emergency", while_paused=True).save()
+    # Urgent once, then handed back by staff and handed off again for an ordinary reason.
+    Events("distress-resolved", "rest", start=now - 4 * hour).user(
+        "อยากตาย", "safety_distress"
+    ).bot("โทร 1323", "safety.distress").pause("distress").resume().user(
+        "ขอนัดค่ะ", "booking_request"
+    ).bot("รอสักครู่", "booking.request").pause("booking_request").save()
+
+    client = client_as("reviewer")
+    response = client.get(reverse("staff:queue"))
+    order = [c.sender_id for c in response.context["waiting"]]
+    assert order == [
+        "emergency-while-waiting",  # urgent, waiting longest
+        "distress-new",  # urgent, a minute ago
+        "booking-oldest",
+        "distress-resolved",
+        "booking-middle",
+    ]
+    urgent = {c.sender_id: c.urgent for c in response.context["waiting"] if c.urgent}
+    assert urgent == {
+        "emergency-while-waiting": "safety.emergency",
+        "distress-new": "safety.distress",
+    }
+    body = response.content.decode()
+    assert body.count('class="urgent"') == 2 and 'data-urgent="safety.distress"' in body
+
+    # The urgent count is in the navigation on every page, and follows the queue.
+    distress = Conversation.objects.get(sender_id="distress-new")
+    client = client_as("admin")
+    for url in (
+        reverse("staff:queue"),
+        reverse("staff:conversations"),
+        reverse("staff:conversation", args=[distress.pk]),
+        reverse("staff:analytics"),
+        reverse("staff:audit"),
+    ):
+        page = client.get(url).content.decode()
+        assert 'id="urgent-count" data-count="2"' in page, url
+    Events("distress-new", "socketio", start=now).resume().save()
+    page = client.get(reverse("staff:conversations")).content.decode()
+    assert 'id="urgent-count" data-count="1"' in page
+    assert Conversation.objects.get(sender_id="distress-new").urgent == ""
