@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from console.staff.models import ConversationDay, Handoff
+from console.staff.models import ConversationDay, Handoff, Rating
 
 
 @dataclass
@@ -30,6 +30,43 @@ class Period:
 
 
 @dataclass
+class RatingRow:
+    """How patients rated the answers to one specific question (or a topic's overview)."""
+
+    topic: str
+    question: str
+    language: str
+    helpful: int
+    not_helpful: int
+
+    @property
+    def total(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def helpful_percent(self) -> int:
+        return round(100 * self.helpful / self.total) if self.total else 0
+
+
+def rating_rows(period: Period, top: int = 25) -> list[RatingRow]:
+    """Ratings per topic, specific question and language: the most rated first."""
+    rows = (
+        Rating.objects.filter(day__gte=period.start, day__lte=period.end)
+        .values("topic", "question", "language")
+        .annotate(
+            n_helpful=Count("pk", filter=Q(helpful=True)),
+            n_not_helpful=Count("pk", filter=Q(helpful=False)),
+            total=Count("pk"),
+        )
+        .order_by("-total", "-n_not_helpful", "topic", "question", "language")[:top]
+    )
+    return [
+        RatingRow(r["topic"], r["question"], r["language"], r["n_helpful"], r["n_not_helpful"])
+        for r in rows
+    ]
+
+
+@dataclass
 class Figures:
     period: Period
     by_language: dict[str, dict[dt.date, int]] = field(default_factory=dict)
@@ -44,6 +81,8 @@ class Figures:
     waiting_median_minutes: Optional[float] = None
     waiting_p90_minutes: Optional[float] = None
     still_waiting: int = 0
+    ratings: list[RatingRow] = field(default_factory=list)
+    helpful_by_language: dict[str, tuple[int, int]] = field(default_factory=dict)  # helpful, all
 
     @property
     def fallback_rate(self) -> Optional[float]:
@@ -92,6 +131,14 @@ def figures(period: Period, top: int = 10) -> Figures:
         )
     )
     result.still_waiting = handoffs.filter(answered_at=None).count()
+    result.ratings = rating_rows(period)
+    for row in (
+        Rating.objects.filter(day__gte=period.start, day__lte=period.end)
+        .values("language")
+        .annotate(n_helpful=Count("pk", filter=Q(helpful=True)), total=Count("pk"))
+        .order_by("language")
+    ):
+        result.helpful_by_language[row["language"]] = (row["n_helpful"], row["total"])
     if waits:
         result.waiting_median_minutes = statistics.median(waits)
         result.waiting_p90_minutes = waits[min(len(waits) - 1, int(len(waits) * 0.9))]

@@ -19,8 +19,10 @@ from assistant.conversation import (
     bot_metadata,
     handoff_of,
     intent_of,
+    rating_of,
     safety_net_of,
 )
+from assistant.feedback import NOT_HELPFUL, is_knowledge_answer
 from assistant.handoff import DISTRESS, EMERGENCY
 
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
@@ -72,6 +74,31 @@ class HandoffFacts:
 
 
 @dataclass
+class RatingFacts:
+    """A patient's rating of one knowledge answer (the latest, if they rated it twice)."""
+
+    day: dt.date
+    language: str
+    topic: str
+    question: str  # empty for a topic's overview
+    value: str  # helpful, not_helpful
+    answer_event_id: int  # the answer's last message (its disclaimer)
+    asked_event_id: Optional[int]  # the patient message that answer answered
+
+
+@dataclass
+class UnansweredFacts:
+    """A patient message the assistant could not answer: a fallback, or the question whose
+    answer the patient rated not helpful."""
+
+    event_id: int
+    day: dt.date
+    language: str
+    reason: str  # fallback, not_helpful
+    text: str
+
+
+@dataclass
 class ConversationFacts:
     """Everything the list, the queue and the charts need about one conversation."""
 
@@ -95,6 +122,13 @@ class ConversationFacts:
     search_lines: list[str] = field(default_factory=list)
     days: dict[tuple[dt.date, str, str], DayCounts] = field(default_factory=dict)
     handoffs: list[HandoffFacts] = field(default_factory=list)
+    ratings: dict[int, RatingFacts] = field(default_factory=dict)  # by answer_event_id
+    unanswered: dict[int, UnansweredFacts] = field(default_factory=dict)  # by event id
+
+
+def is_typed(event: Mapping[str, Any]) -> bool:
+    """Whether a user event is a message the patient wrote (not a button's ``/intent``)."""
+    return not (event.get("text") or "").startswith("/")
 
 
 def summarise(
@@ -104,6 +138,12 @@ def summarise(
     facts = ConversationFacts(sender_id)
     pending_user: Optional[Mapping[str, Any]] = None  # waits for its language slot
     session_safety = ""  # the latest safety topic of the current session
+    languages: dict[int, str] = {}  # each user event's language (its slot event follows it)
+    asked_events: dict[int, Mapping[str, Any]] = {}  # questions whose answers were rated
+    asked: Optional[Mapping[str, Any]] = None  # the patient's latest typed message
+    answer: Optional[tuple[Mapping[str, Any], Optional[Mapping[str, Any]]]] = (
+        None  # and its question
+    )
 
     def count_user(event: Mapping[str, Any], language: str) -> None:
         stamp = when(event.get("timestamp"))
@@ -113,6 +153,12 @@ def summarise(
         day.user_messages += 1
         day.fallbacks += intent_of(event)[0] == FALLBACK_INTENT
         day.safety_events += is_safety_user(event)
+        event_id = int(event.get("_id") or 0)
+        languages[event_id] = language
+        if intent_of(event)[0] == FALLBACK_INTENT and is_typed(event):
+            facts.unanswered[event_id] = UnansweredFacts(
+                event_id, stamp.astimezone(zone).date(), language, "fallback", _text(event)
+            )
 
     for event in events:
         kind = event.get("event")
@@ -144,8 +190,25 @@ def summarise(
             facts.fallback |= intent_of(event)[0] == FALLBACK_INTENT
             facts.safety |= is_safety_user(event)
             pending_user = event
+            asked = event if is_typed(event) else asked
         elif kind == "bot":
             metadata = bot_metadata(event)
+            if is_knowledge_answer(event):
+                answer = (event, asked)
+            rating = rating_of(event)
+            if rating and answer is not None:
+                rated, question = answer
+                if question is not None:
+                    asked_events[int(question.get("_id") or 0)] = question
+                facts.ratings[int(rated.get("_id") or 0)] = RatingFacts(
+                    stamp.astimezone(zone).date(),
+                    metadata.get("language") or facts.language,
+                    str(rating.get("topic") or ""),
+                    str(rating.get("question") or ""),
+                    str(rating["value"]),
+                    int(rated.get("_id") or 0),
+                    int(question["_id"]) if question and question.get("_id") else None,
+                )
             topic = metadata.get("topic") or ""
             language = metadata.get("language") or facts.language
             day = facts.days.setdefault(
@@ -179,7 +242,24 @@ def summarise(
     if pending_user is not None:
         count_user(pending_user, facts.language)
     facts.last_activity = facts.last_activity or facts.started_at
+    for rating in facts.ratings.values():
+        question = asked_events.get(rating.asked_event_id or -1)
+        if rating.value == NOT_HELPFUL and question is not None:
+            facts.unanswered.setdefault(
+                rating.asked_event_id or 0,
+                UnansweredFacts(
+                    rating.asked_event_id or 0,
+                    when(question.get("timestamp")).astimezone(zone).date(),
+                    languages.get(rating.asked_event_id or 0, rating.language),
+                    NOT_HELPFUL,
+                    _text(question),
+                ),
+            )
     return facts
+
+
+def _text(event: Mapping[str, Any]) -> str:
+    return " ".join((event.get("text") or "").split())
 
 
 @dataclass
@@ -201,12 +281,16 @@ class TranscriptLine:
     summary: str = ""
     channel: str = ""
     buttons: list[str] = field(default_factory=list)
+    question: str = ""
+    rating: str = ""  # on an answer: the patient's rating of it (helpful, not_helpful)
+    records_rating: str = ""  # on the reply to a rating: the rating it records
 
 
 def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
     """The turns and handoff events, oldest first (slots and actions left out)."""
     lines: list[TranscriptLine] = []
     last_user: Optional[TranscriptLine] = None
+    last_answer: Optional[TranscriptLine] = None  # the end of the latest knowledge answer
     for event in events:
         kind = event.get("event")
         stamp = when(event.get("timestamp"))
@@ -244,8 +328,16 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
                     safety=topic if topic in SAFETY_TOPICS else "",
                     staff_user=metadata.get("staff_user") or "",
                     buttons=buttons,
+                    question=metadata.get("question") or "",
                 )
             )
+            rating = rating_of(event)
+            if is_knowledge_answer(event):
+                last_answer = lines[-1]
+            elif rating:
+                lines[-1].records_rating = str(rating["value"])
+                if last_answer is not None:
+                    last_answer.rating = str(rating["value"])
         elif kind == "pause":
             handoff = handoff_of(event)
             lines.append(

@@ -107,6 +107,41 @@ class Handoff(models.Model):
     resumed_at = models.DateTimeField(null=True)
 
 
+class Rating(models.Model):
+    """A patient's rating of one knowledge answer ("Was this helpful?"), by day and language."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="ratings")
+    day = models.DateField(db_index=True)
+    language = models.CharField(max_length=8)
+    topic = models.CharField(max_length=64)
+    question = models.CharField(max_length=128, blank=True)  # empty: the topic's overview
+    helpful = models.BooleanField()
+    answer_event_id = models.BigIntegerField()  # tracker event of the answer rated
+    asked_event_id = models.BigIntegerField(null=True)  # the patient message it answered
+
+
+class UnansweredMessage(models.Model):
+    """A patient message the assistant could not answer (a fallback, or a question whose
+    answer was rated not helpful): the "What we could not answer" page groups them.
+
+    A derived copy of the text, like the conversation's ``search_text``: deleted with the
+    conversation, rebuilt from the tracker store.
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="unanswered"
+    )
+    event_id = models.BigIntegerField()
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    reason = models.CharField(max_length=16)  # fallback, not_helpful
+    text = models.TextField()
+    text_masked = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["language", "day"], name="unanswered_language_day")]
+
+
 class IndexState(models.Model):
     """How far the index has read the tracker store (one row)."""
 

@@ -412,3 +412,47 @@ def test_queue_puts_urgent_handoffs_first_then_oldest(client_as, db):
     page = client.get(reverse("staff:conversations")).content.decode()
     assert 'id="urgent-count" data-count="1"' in page
     assert Conversation.objects.get(sender_id="distress-new").urgent == ""
+
+
+def test_ratings_are_counted_per_question_and_language_and_shown_beside_the_answer(client_as, db):
+    now = time.time()
+    Events("rated-th", "line", start=now - 3600).user("เจ็บไหมคะ", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บค่ะ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "ราคาเท่าไหร่", "therapy_cost"
+    ).answer("ราคาขึ้นกับคลินิก", "therapy.cost", "therapy.cost.price").rate(
+        "not_helpful", "therapy.cost", "therapy.cost.price"
+    ).save()
+    Events("rated-en", "socketio", start=now - 1800).user(
+        "does it hurt?", "therapy_procedure", language="en"
+    ).answer("Not much.", "therapy.procedure", "therapy.procedure.pain", language="en").rate(
+        "not_helpful", "therapy.procedure", "therapy.procedure.pain", language="en"
+    ).rate(  # changed their mind: the latest rating of an answer counts
+        "helpful", "therapy.procedure", "therapy.procedure.pain", language="en"
+    ).save()
+    client = client_as("reviewer")
+    response = client.get(reverse("staff:analytics"))
+    rows = {
+        (r.question, r.language): (r.helpful, r.not_helpful)
+        for r in response.context["figures"].ratings
+    }
+    assert rows == {
+        ("therapy.procedure.pain", "th"): (1, 0),
+        ("therapy.procedure.pain", "en"): (1, 0),
+        ("therapy.cost.price", "th"): (0, 1),
+    }
+    assert response.context["figures"].helpful_by_language == {"en": (1, 1), "th": (1, 2)}
+    body = response.content.decode()
+    assert 'id="rating-table"' in body and "therapy.cost.price" in body
+
+    from console.staff.models import Rating
+
+    asked = Rating.objects.get(question="therapy.cost.price").asked_event_id
+    assert TrackerEvent.objects.get(pk=asked).as_dict()["text"] == "ราคาเท่าไหร่"
+
+    row = Conversation.objects.get(sender_id="rated-th")
+    page = client.get(reverse("staff:conversation", args=[row.pk])).content.decode()
+    assert page.count('data-rating="helpful"') == 1 and page.count('data-rating="not_helpful"') == 1
+    # beside the answer: the badge sits in the answer's turn, before the rating's own turn
+    assert page.index('data-rating="not_helpful"') < page.index("ราคาขึ้นกับคลินิก") + 2000
+    assert page.index("ราคาขึ้นกับคลินิก") < page.index('data-rating="not_helpful"')
