@@ -28,6 +28,7 @@ from console.staff.models import (
     Rating,
     UnansweredMessage,
 )
+from console.staff.wording import wording
 
 OVERLAP_EVENTS = (
     200  # re-read this many ids before the newest: concurrent writers commit out of order
@@ -180,6 +181,7 @@ def rebuild(sender_ids: Iterable[str]) -> int:
                 reason=u.reason,
                 text=u.text,
                 text_masked=mask_personal_data(u.text),
+                wording=" ".join(wording(mask_personal_data(u.text))),
             )
             for c in rows
             for u in facts[c.sender_id].unanswered.values()

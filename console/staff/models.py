@@ -137,6 +137,7 @@ class UnansweredMessage(models.Model):
     reason = models.CharField(max_length=16)  # fallback, not_helpful
     text = models.TextField()
     text_masked = models.TextField()
+    wording = models.TextField(blank=True)  # console.staff.wording of the masked text, spaced
 
     class Meta:
         indexes = [models.Index(fields=["language", "day"], name="unanswered_language_day")]

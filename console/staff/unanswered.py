@@ -19,7 +19,8 @@ messages as its examples, an empty bilingual answer to write.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,16 +28,15 @@ from typing import Iterable, Optional
 
 import numpy as np
 import yaml
-from pythainlp.corpus import thai_stopwords
-from pythainlp.tokenize import word_tokenize
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_distances
 
 from assistant.language import LANGUAGES, script_language
-from assistant.paths import CONTENT_DIR, ROOT
+from assistant.paths import CONTENT_DIR, ROOT, VAR_DIR
 from console.staff.masking import mask_personal_data, shown
 from console.staff.models import Flag, TrackerEvent, UnansweredMessage
+from console.staff.wording import wording
 
 MAX_MESSAGES = 2000  # per language and period: the most recent
 DISTANCE = 0.8  # average cosine distance (1 - similarity) under which groups merge
@@ -44,29 +44,6 @@ TOP_GROUPS = 10
 EXAMPLES_SHOWN = 6
 FLAGGED = "flagged"
 MIN_EXAMPLES = 8  # content/schema/knowledge.schema.json: phrasings per language
-_WORD = re.compile(r"[a-z0-9]+|[\u0e00-\u0e7f]+")
-# Question particles and politeness say nothing about the question (PyThaiNLP's list has
-# most; these are the spoken forms patients type).
-_STOP_WORDS = (
-    frozenset(thai_stopwords())
-    | ENGLISH_STOP_WORDS
-    | {
-        "ไหม",
-        "มั้ย",
-        "ไม๊",
-        "เปล่า",
-        "หรือเปล่า",
-        "ป่าว",
-        "คะ",
-        "ค่ะ",
-        "ครับ",
-        "คับ",
-        "นะ",
-        "จ้า",
-        "ka",
-        "krub",
-    }
-)
 
 
 @dataclass
@@ -77,6 +54,7 @@ class Message:
     reason: str  # fallback, not_helpful, flagged
     text: str  # as the viewer may see it
     masked: str  # always masked: what goes into an exported file
+    words: list[str] = field(default_factory=list)  # ``wording`` of the masked text
 
 
 @dataclass
@@ -124,6 +102,7 @@ def _flagged(start: dt.date, end: dt.date, unmasked: bool) -> list[Message]:
                     FLAGGED,
                     shown(text, unmasked),
                     mask_personal_data(text),
+                    wording(mask_personal_data(text)),
                 )
             )
     return found
@@ -134,11 +113,15 @@ def messages(start: dt.date, end: dt.date, language: str, unmasked: bool) -> lis
     rows = (
         UnansweredMessage.objects.filter(language=language, day__gte=start, day__lte=end)
         .order_by("-day", "-event_id")
-        .values_list("event_id", "conversation_id", "reason", "text", "text_masked")[:MAX_MESSAGES]
+        .values_list("event_id", "conversation_id", "reason", "text", "text_masked", "wording")[
+            :MAX_MESSAGES
+        ]
     )
     found = {
-        event_id: Message(event_id, pk, language, reason, text if unmasked else masked, masked)
-        for event_id, pk, reason, text, masked in rows
+        event_id: Message(
+            event_id, pk, language, reason, text if unmasked else masked, masked, words.split()
+        )
+        for event_id, pk, reason, text, masked, words in rows
     }
     for message in _flagged(start, end, unmasked):
         if message.language == language:
@@ -146,25 +129,7 @@ def messages(start: dt.date, end: dt.date, language: str, unmasked: bool) -> lis
     return list(found.values())[:MAX_MESSAGES]
 
 
-def wording(text: str) -> list[str]:
-    """The words of a message that say what it is about, lower case.
-
-    >>> wording("การรักษานี้ฮาลาลไหมคะ")
-    ['การรักษา', 'ฮาลาล']
-    >>> wording("Is this therapy halal?")
-    ['therapy', 'halal']
-    """
-    found = []
-    for token in word_tokenize(text.lower(), engine="newmm", keep_whitespace=False):
-        for word in _WORD.findall(token):
-            if word not in _STOP_WORDS and not word.isdigit():
-                found.append(word)
-    return found
-
-
-@lru_cache(maxsize=1)
-def _covered_wording() -> tuple[tuple[str, ...], ...]:
-    """The assistant's training phrasings as words (read once per process, ~15,000)."""
+def _training_phrasings() -> list[str]:
     texts: list[str] = []
     for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
@@ -178,19 +143,44 @@ def _covered_wording() -> tuple[tuple[str, ...], ...]:
         for question in (questions or {}).values():
             for examples in (question.get("examples") or {}).values():
                 texts += list(examples)
-    return tuple(tuple(wording(text)) for text in texts)
+    return texts
+
+
+@lru_cache(maxsize=1)
+def covered_wording() -> tuple[tuple[str, ...], ...]:
+    """The assistant's training phrasings (~15,000) as words: what the content covers.
+
+    Cutting them into words takes seconds, so the result is kept in ``var/`` keyed by the
+    phrasings' digest (recomputed when the training data changes) and in memory.
+    """
+    texts = _training_phrasings()
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    cache = VAR_DIR / "covered-wording.json"
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("digest") == digest:
+            return tuple(tuple(words) for words in stored["documents"])
+    except (OSError, ValueError, KeyError):
+        pass
+    documents = [wording(text) for text in texts]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"digest": digest, "documents": documents}), encoding="utf-8")
+    except OSError:
+        pass  # a read-only checkout: recomputed once per process
+    return tuple(tuple(words) for words in documents)
 
 
 def group(found: list[Message], language: str) -> list[Group]:
     """Groups of similar wording, the largest first (single messages are groups of one)."""
-    words = [wording(m.masked) for m in found]
+    words = [m.words for m in found]
     with_words = [i for i, w in enumerate(words) if w]
     groups = [Group(language, [found[i]], found[i]) for i, w in enumerate(words) if not w]
     if len(with_words) == 1:
         groups.append(Group(language, [found[with_words[0]]], found[with_words[0]]))
     elif with_words:
         vectorizer = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True)
-        vectorizer.fit([*_covered_wording(), *(words[i] for i in with_words)])
+        vectorizer.fit([*covered_wording(), *(words[i] for i in with_words)])
         vectors = vectorizer.transform([words[i] for i in with_words])
         distances = cosine_distances(vectors)
         labels = AgglomerativeClustering(
