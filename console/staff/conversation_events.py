@@ -63,6 +63,7 @@ class DayCounts:
     fallbacks: int = 0
     safety_events: int = 0
     topics: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # one per specific answer
 
 
 @dataclass
@@ -215,6 +216,8 @@ def summarise(
                 (stamp.astimezone(zone).date(), language, facts.channel), DayCounts()
             )
             day.bot_messages += 1
+            if is_knowledge_answer(event) and metadata.get("question"):
+                day.questions.append(str(metadata["question"]))
             if topic and topic != STAFF_REPLY_TOPIC and not metadata.get("staff"):
                 day.topics.append(topic)
                 if topic not in facts.topics:

@@ -134,6 +134,7 @@ def rebuild(sender_ids: Iterable[str]) -> int:
                 fallbacks=n.fallbacks,
                 safety_events=n.safety_events,
                 topics=_joined(n.topics),
+                questions=_joined(n.questions),
             )
             for c in rows
             for (day, language, channel), n in facts[c.sender_id].days.items()

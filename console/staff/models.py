@@ -93,6 +93,7 @@ class ConversationDay(models.Model):
     fallbacks = models.IntegerField(default=0)
     safety_events = models.IntegerField(default=0)
     topics = models.TextField(blank=True)  # one entry per answer: ",therapy.cost,therapy.cost,"
+    questions = models.TextField(blank=True)  # one entry per specific answer, the same way
 
 
 class Handoff(models.Model):

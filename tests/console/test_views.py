@@ -284,7 +284,7 @@ def test_analytics_draws_charts(client_as, sample):
     assert figures.conversations == 5 and figures.user_messages == 6 and figures.fallbacks == 1
     assert figures.handed_off == 2 and figures.still_waiting == 2
     assert dict(figures.top_topics)["handoff.request.in_hours"] == 2
-    assert body.count("<svg") == 4 and "<rect" in body
+    assert body.count("<svg") == 5 and "<rect" in body  # 4 charts + top specific questions
     assert sum(figures.by_language["th"].values()) == 4
 
 
@@ -456,3 +456,40 @@ def test_ratings_are_counted_per_question_and_language_and_shown_beside_the_answ
     # beside the answer: the badge sits in the answer's turn, before the rating's own turn
     assert page.index('data-rating="not_helpful"') < page.index("ราคาขึ้นกับคลินิก") + 2000
     assert page.index("ราคาขึ้นกับคลินิก") < page.index('data-rating="not_helpful"')
+
+
+def test_analytics_answers_the_clinics_questions(client_as, db):
+    """Weekly handled-without-handoff, fallback and helpful rates per language; top specific
+    questions; staff's median first reply by weekday."""
+    import datetime as dt2
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Bangkok")
+    monday = dt2.datetime.combine(
+        dt2.date.today() - dt2.timedelta(days=dt2.date.today().weekday() + 7),
+        dt2.time(10),
+        tzinfo=zone,
+    ).timestamp()  # 10:00 on last week's Monday
+    Events("wk-handled", "line", start=monday).user("เจ็บไหม", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "qwerty", "nlu_fallback", confidence=0.1
+    ).bot("ขอโทษค่ะ", "chat.fallback").save()
+    Events("wk-handed", "line", start=monday + 60).user("เจ็บไหม", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("not_helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "ขอคุยกับคน", "handoff_request"
+    ).bot("รอสักครู่", "handoff.request").pause().save()
+    staff = Events("wk-handed", "line", start=monday + 60 + 30 * 60)  # 30 minutes later
+    staff.staff("สวัสดีค่ะ").save()
+    response = client_as("reviewer").get(reverse("staff:analytics"), {"days": "30"})
+    figures = response.context["figures"]
+    week = next(w for w in figures.weeks if w.language == "th" and w.conversations)
+    assert (week.conversations, week.without_handoff_percent) == (2, 50)
+    assert (week.messages, week.fallbacks, week.fallback_percent) == (6, 1, 17)
+    assert (week.rated, week.helpful_percent) == (2, 50)
+    assert figures.top_questions[0] == ("therapy.procedure.pain", 2)
+    monday_reply = figures.first_reply[0]
+    assert monday_reply[0] == 0 and 29 <= monday_reply[1] <= 31 and monday_reply[2] == 1
+    body = response.content.decode()
+    assert 'id="weekly-table"' in body and 'id="first-reply-table"' in body
