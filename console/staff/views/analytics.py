@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-
 from console.staff import charts
 from console.staff.analytics import Period, figures
 from console.staff.conversation_events import CHANNEL_NAMES
