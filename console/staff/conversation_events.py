@@ -22,12 +22,14 @@ from assistant.conversation import (
     rating_of,
     safety_net_of,
 )
-from assistant.feedback import NOT_HELPFUL, is_knowledge_answer
+from assistant.feedback import NOT_HELPFUL, RATING_TOPICS, is_knowledge_answer
 from assistant.handoff import DISTRESS, EMERGENCY
 
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
 # A handoff for one of these reasons is urgent: it comes first in the queue.
 URGENT_HANDOFF_REASONS = {DISTRESS: "safety.distress", EMERGENCY: "safety.emergency"}
+# Bot messages that are not answers to a question: left out of the topics counted.
+NOT_ANSWERS = {STAFF_REPLY_TOPIC, *RATING_TOPICS.values()}
 SAFETY_NET_TOPICS = {"distress": "safety.distress", "emergency": "safety.emergency"}
 
 
@@ -218,7 +220,7 @@ def summarise(
             day.bot_messages += 1
             if is_knowledge_answer(event) and metadata.get("question"):
                 day.questions.append(str(metadata["question"]))
-            if topic and topic != STAFF_REPLY_TOPIC and not metadata.get("staff"):
+            if topic and topic not in NOT_ANSWERS and not metadata.get("staff"):
                 day.topics.append(topic)
                 if topic not in facts.topics:
                     facts.topics.append(topic)
