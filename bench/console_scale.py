@@ -283,6 +283,12 @@ def main() -> int:
     parser.add_argument(
         "--dir", default=None, help="where the SQLite files go (default: a temporary directory)"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the pages on the stores a previous run left in --dir (no filling, the index"
+        " migrated and refreshed incrementally)",
+    )
     args = parser.parse_args()
 
     if args.postgresql:
@@ -311,11 +317,12 @@ def main() -> int:
     print(f"tracker store: {tracker_url}\nconsole tables: {console_url}")
 
     started = time.monotonic()
-    create_tracker_schema(tracker_url)
-    events = fill(tracker_url, args.conversations, args.days)
-    print(
-        f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s"
-    )
+    if not args.reuse:
+        create_tracker_schema(tracker_url)
+        events = fill(tracker_url, args.conversations, args.days)
+        print(
+            f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s"
+        )
 
     import django
     from django.core.management import call_command
