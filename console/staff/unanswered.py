@@ -24,7 +24,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Optional
 
 import numpy as np
 import yaml
@@ -41,7 +41,7 @@ from console.staff.wording import wording
 MAX_MESSAGES = 2000  # per language and period: the most recent
 DISTANCE = 0.8  # average cosine distance (1 - similarity) under which groups merge
 TOP_GROUPS = 10
-EXAMPLES_SHOWN = 6
+EXPORTED_PHRASINGS = 30  # at most, per exported question: the most central first
 FLAGGED = "flagged"
 MIN_EXAMPLES = 8  # content/schema/knowledge.schema.json: phrasings per language
 
@@ -172,7 +172,8 @@ def covered_wording() -> tuple[tuple[str, ...], ...]:
 
 
 def group(found: list[Message], language: str) -> list[Group]:
-    """Groups of similar wording, the largest first (single messages are groups of one)."""
+    """Groups of similar wording, the largest first (single messages are groups of one);
+    each group's messages the closest to the others first."""
     words = [m.words for m in found]
     with_words = [i for i, w in enumerate(words) if w]
     groups = [Group(language, [found[i]], found[i]) for i, w in enumerate(words) if not w]
@@ -192,8 +193,9 @@ def group(found: list[Message], language: str) -> list[Group]:
         for label in sorted(set(labels)):
             members = np.flatnonzero(labels == label)
             closeness = distances[np.ix_(members, members)].mean(axis=1)
-            central = found[with_words[members[int(np.argmin(closeness))]]]
-            groups.append(Group(language, [found[with_words[i]] for i in members], central))
+            ordered = members[np.argsort(closeness, kind="stable")]
+            messages_in = [found[with_words[i]] for i in ordered]
+            groups.append(Group(language, messages_in, messages_in[0]))
     groups.sort(key=lambda g: (-len(g.messages), -g.key))
     return groups
 
@@ -225,10 +227,11 @@ def question_file(found: Group, exported: dt.date) -> str:
     so the content checks run on it at once; every ``TODO`` is for the author to replace.
     Phrasings are always masked (they become training data in the repository).
     """
-    phrasings = {language: [] for language in LANGUAGES}
+    phrasings: dict[str, list[str]] = {language: [] for language in LANGUAGES}
     for message in found.examples:
-        if message.masked not in phrasings[found.language]:
-            phrasings[found.language].append(message.masked)
+        texts = phrasings[found.language]
+        if message.masked not in texts and len(texts) < EXPORTED_PHRASINGS:
+            texts.append(message.masked)
     for language, texts in phrasings.items():
         missing = MIN_EXAMPLES - len(texts)
         texts += [f"TODO {language} phrasing {n}" for n in range(1, missing + 1)]
@@ -252,7 +255,3 @@ def question_file(found: Group, exported: dt.date) -> str:
     ]
     body = yaml.safe_dump({"new_question": entry}, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(header) + "\n" + body
-
-
-def languages_of(groups: Iterable[Group]) -> list[str]:
-    return sorted({g.language for g in groups})
