@@ -22,6 +22,7 @@ from actions.replies import (
 )
 from assistant.answer_choice import PatientContext, Previous, choose
 from assistant.conversation import bot_metadata, current_session, newest_first
+from assistant.feedback import should_ask as should_ask_rating
 from assistant.handoff import EMERGENCY
 from assistant.language import choose_language
 
@@ -112,7 +113,8 @@ class ActionAnswer(Action):
         )
         if choice:
             messages, reply = knowledge_answer(choice, language, tracker)
-            send(dispatcher, messages, language, knowledge_buttons(choice, reply, language))
+            ask = should_ask_rating(tracker.events) and not tracker.is_paused()
+            send(dispatcher, messages, language, knowledge_buttons(choice, reply, language, ask))
         elif intent in ("follow_up", "chat_more"):
             send_reply(dispatcher, "chat.fallback", language)
         elif intent == "chat_language":

@@ -39,6 +39,7 @@ OFFERS_STAFF = {
     "safety.personal_advice",
     "therapy.cost",
     "chat.bot_challenge",
+    "feedback.not_helpful",
 }
 
 

@@ -18,6 +18,7 @@ from assistant.answer_choice import Choice
 from assistant.clinic import Clinic, clinic
 from assistant.content import Content, Reply, load_content
 from assistant.conversation import current_session, newest_first
+from assistant.feedback import RATING_TOPICS
 from assistant.language import language_or_default
 from assistant.placeholders import placeholder_values
 from assistant.settings import settings
@@ -103,11 +104,18 @@ def knowledge_answer(
     return messages, reply
 
 
-def knowledge_buttons(choice: Choice, reply: Reply, language: str) -> list[dict[str, Any]]:
-    """After a specific answer: "More about this" and two of the topic's follow-ups."""
+def knowledge_buttons(
+    choice: Choice, reply: Reply, language: str, ask_rating: bool = False
+) -> list[dict[str, Any]]:
+    """After a specific answer: "More about this" and two of the topic's follow-ups; after an
+    overview, its follow-ups. ``ask_rating`` adds "helpful" / "not helpful" last (at most 6
+    quick replies: LINE takes 13)."""
     if choice.question is None:
-        return CONTENT.buttons(reply.follow_up, language)
-    topics = [MORE, *reply.follow_up[:FOLLOW_UPS_AFTER_A_QUESTION]]
+        topics = list(reply.follow_up)
+    else:
+        topics = [MORE, *reply.follow_up[:FOLLOW_UPS_AFTER_A_QUESTION]]
+    if ask_rating:
+        topics += list(RATING_TOPICS.values())
     return CONTENT.buttons(topics, language)
 
 

@@ -7,7 +7,8 @@ HTTP API and the action server's ``tracker.events`` give them; ``docs/design.md`
   ``input_channel``; a ``slot`` event ``language`` follows each user message;
 - ``bot`` events carry ``metadata``: ``topic`` and ``language`` always (``topics.md``),
   ``question`` on a specific answer, ``disclaimer``, ``evidence_level``, ``staff`` and
-  ``staff_user`` on staff replies, ``handoff`` on the handoff answer. Metadata sent through
+  ``staff_user`` on staff replies, ``handoff`` on the handoff answer, ``rating = {value,
+  topic, question}`` on the reply to a patient's rating (``assistant/feedback.py``). Metadata sent through
   the HTTP API or a ``domain.yml`` response may arrive one level deeper, under
   ``metadata``: ``bot_metadata`` reads both;
 - a handoff is a ``pause`` event with ``metadata.handoff = {reason, summary}``; ``resume``
@@ -108,6 +109,18 @@ def safety_net_of(event: Event) -> dict[str, Any]:
 def handoff_of(event: Event) -> dict[str, Any]:
     """The ``handoff`` block of a pause event or a bot message (empty when none)."""
     return (event.get("metadata") or {}).get("handoff") or {}
+
+
+def rating_of(event: Event) -> dict[str, Any]:
+    """The patient's rating a bot event records (``{value, topic, question}``), or empty.
+
+    >>> rating_of({"event": "bot", "metadata": {"rating": {"value": "helpful", "topic": "therapy.cost"}}})
+    {'value': 'helpful', 'topic': 'therapy.cost'}
+    """
+    if event.get("event") != "bot":
+        return {}
+    rating = bot_metadata(event).get("rating")
+    return dict(rating) if isinstance(rating, dict) and rating.get("value") else {}
 
 
 def user_texts(events: Iterable[Event]) -> Iterator[str]:

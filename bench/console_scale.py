@@ -50,6 +50,30 @@ QUESTIONS = {
     ],
 }
 CHANNELS = ["socketio", "line", "rest"]
+# Questions the content does not cover, in several wordings: fallbacks and "not helpful"
+# ratings that the "What we could not answer" page groups.
+UNCOVERED = {
+    "th": [
+        "การรักษานี้ฮาลาลไหมคะ",
+        "เซลล์ฮาลาลหรือเปล่า",
+        "รักษาผมร่วงได้ไหมคะ",
+        "ผมร่วงเยอะมาก ช่วยได้ไหม",
+        "ใช้ประกันสังคมได้ไหม",
+        "เบิกประกันสังคมได้หรือเปล่าคะ",
+        "มีที่จอดรถมอไซค์ไหม",
+        "พาลูกไปด้วยได้ไหม",
+    ],
+    "en": [
+        "is the treatment halal",
+        "are the cells halal certified",
+        "can it fix hair loss",
+        "does it help with hair loss",
+        "can I use social security",
+        "is it covered by social security",
+        "can I bring my kids along",
+        "where do I park my motorbike",
+    ],
+}
 
 
 def conversation_events(n: int, start: float, rng: random.Random) -> Iterator[dict[str, Any]]:
@@ -66,10 +90,12 @@ def conversation_events(n: int, start: float, rng: random.Random) -> Iterator[di
     yield {"event": "action", "name": "action_session_start", "timestamp": at()}
     yield {"event": "session_started", "timestamp": at()}
     yield {"event": "action", "name": "action_listen", "timestamp": at()}
+    answers = 0
     for turn in range(rng.choice([3, 3, 4])):
         fallback = rng.random() < 0.03
         safety = rng.random() < 0.01
-        text = rng.choice(QUESTIONS[language]) + (
+        asked = rng.choice(UNCOVERED[language] if fallback else QUESTIONS[language])
+        text = asked + (
             f" โทร 08{n % 10}-{n % 1000:03d}-{n % 10000:04d}" if turn == 2 and n % 50 == 0 else ""
         )
         intent = "nlu_fallback" if fallback else ("safety_emergency" if safety else "therapy_cost")
@@ -95,18 +121,56 @@ def conversation_events(n: int, start: float, rng: random.Random) -> Iterator[di
         topic = (
             "safety.emergency" if safety else ("chat.fallback" if fallback else rng.choice(TOPICS))
         )
+        knowledge = topic.startswith("therapy.")
+        question = f"{topic}.q{rng.randrange(8)}" if knowledge else None
+        metadata = {"topic": topic, "language": language}
         yield {
             "event": "bot",
             "text": "คำตอบ ... " * 8,
             "data": {},
-            "metadata": {"topic": topic, "language": language},
+            "metadata": {**metadata, **({"question": question} if question else {})},
             "timestamp": at(),
         }
+        if knowledge:  # the disclaimer ends a knowledge answer; the first asks for a rating
+            buttons = [{"title": "👍", "payload": "/feedback_helpful"}] if not answers else []
+            yield {
+                "event": "bot",
+                "text": "ข้อมูลทั่วไป",
+                "data": {"buttons": buttons},
+                "metadata": {**metadata, "question": question, "disclaimer": "short"},
+                "timestamp": at(),
+            }
+            answers += 1
         yield {"event": "action", "name": "action_listen", "timestamp": at()}
+        if knowledge and answers == 1 and rng.random() < 0.15:  # the patient rates it
+            value = "helpful" if rng.random() < 0.75 else "not_helpful"
+            yield {
+                "event": "user",
+                "text": f"/feedback_{value}",
+                "parse_data": {"intent": {"name": f"feedback_{value}", "confidence": 1.0}},
+                "input_channel": channel,
+                "message_id": f"{n}-{turn}-rating",
+                "metadata": {},
+                "timestamp": at(),
+            }
+            yield {"event": "slot", "name": "language", "value": language, "timestamp": at()}
+            yield {
+                "event": "bot",
+                "text": "ขอบคุณค่ะ",
+                "data": {},
+                "metadata": {
+                    "topic": f"feedback.{value}",
+                    "language": language,
+                    "rating": {"value": value, "topic": topic, "question": question},
+                },
+                "timestamp": at(),
+            }
     if rng.random() < 0.08:
+        distress = rng.random() < 0.05  # some handoffs are urgent
+        reason = "distress" if distress else "user_request"
         yield {
             "event": "pause",
-            "metadata": {"handoff": {"reason": "user_request", "summary": "Topics: therapy.cost."}},
+            "metadata": {"handoff": {"reason": reason, "summary": "Topics: therapy.cost."}},
             "timestamp": at(),
         }
         if rng.random() < 0.9:
@@ -219,6 +283,12 @@ def main() -> int:
     parser.add_argument(
         "--dir", default=None, help="where the SQLite files go (default: a temporary directory)"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the pages on the stores a previous run left in --dir (no filling, the index"
+        " migrated and refreshed incrementally)",
+    )
     args = parser.parse_args()
 
     if args.postgresql:
@@ -247,11 +317,12 @@ def main() -> int:
     print(f"tracker store: {tracker_url}\nconsole tables: {console_url}")
 
     started = time.monotonic()
-    create_tracker_schema(tracker_url)
-    events = fill(tracker_url, args.conversations, args.days)
-    print(
-        f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s"
-    )
+    if not args.reuse:
+        create_tracker_schema(tracker_url)
+        events = fill(tracker_url, args.conversations, args.days)
+        print(
+            f"filled {args.conversations:,} conversations / {events:,} events in {time.monotonic() - started:.0f} s"
+        )
 
     import django
     from django.core.management import call_command
@@ -309,13 +380,35 @@ def main() -> int:
         ),
         ("search a phone number (clinician)", page("clinician", "/conversations/?q=080-000-0000")),
         ("search 'eczema' (reviewer, masked text)", page("reviewer", "/conversations/?q=eczema")),
-        ("handoff queue", page("clinician", "/queue/")),
-        ("analytics, 30 days", page("clinician", "/analytics/?days=30")),
+        ("handoff queue (urgent first)", page("clinician", "/queue/")),
+        ("analytics, 30 days (with ratings)", page("clinician", "/analytics/?days=30")),
+        ("could not answer, 30 days (clinician)", page("clinician", "/analytics/unanswered/")),
+        (
+            "could not answer, 90 days (reviewer, masked)",
+            page("reviewer", "/analytics/unanswered/?days=90"),
+        ),
     ]
+    from console.staff.models import Rating, UnansweredMessage
+
+    print(
+        f"index holds {Conversation.objects.filter(paused=True).exclude(urgent='').count():,}"
+        f" urgent of {Conversation.objects.filter(paused=True).count():,} waiting,"
+        f" {Rating.objects.count():,} ratings, {UnansweredMessage.objects.count():,}"
+        " unanswered messages"
+    )
     print(f"\n{'page':48} {'median ms':>10} {'max ms':>8}")
     for name, action in results:
         median, worst = timed(action)
         print(f"{name:48} {median:10.0f} {worst:8.0f}")
+    import re
+
+    body = clients["clinician"].get("/analytics/unanswered/").content.decode()
+    export = re.search(r'href="(/analytics/unanswered/new-question\.yml\?[^"]+)"', body)
+    if export:
+        median, worst = timed(page("clinician", export.group(1).replace("&amp;", "&")))
+        print(f"{'export a group as a new question':48} {median:10.0f} {worst:8.0f}")
+    sizes = re.findall(r'data-language="(\w+)"|data-size="(\d+)"', body)
+    print("group sizes:", " ".join(lang or size for lang, size in sizes))
 
     fill_more = list(rows(10, 1, seed=99))
     from console.staff.models import TrackerEvent

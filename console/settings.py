@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "console.staff.roles.role_context",
+                "console.staff.triage.urgent_context",
             ],
         },
     },

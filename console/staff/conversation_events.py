@@ -19,10 +19,18 @@ from assistant.conversation import (
     bot_metadata,
     handoff_of,
     intent_of,
+    rating_of,
     safety_net_of,
 )
+from assistant.feedback import NOT_HELPFUL, RATING_TOPICS, is_knowledge_answer
+from assistant.handoff import DISTRESS, EMERGENCY
 
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
+# A handoff for one of these reasons is urgent: it comes first in the queue.
+URGENT_HANDOFF_REASONS = {DISTRESS: "safety.distress", EMERGENCY: "safety.emergency"}
+# Bot messages that are not answers to a question: left out of the topics counted.
+NOT_ANSWERS = {STAFF_REPLY_TOPIC, *RATING_TOPICS.values()}
+SAFETY_NET_TOPICS = {"distress": "safety.distress", "emergency": "safety.emergency"}
 
 
 def when(timestamp: Optional[float]) -> dt.datetime:
@@ -33,6 +41,23 @@ def is_safety_user(event: Mapping[str, Any]) -> bool:
     return bool(safety_net_of(event))
 
 
+def safety_topic_of(event: Mapping[str, Any]) -> str:
+    """``safety.distress`` / ``safety.emergency`` when a user or bot event signals one, else ''.
+
+    A user event signals it through the intent (the classifier's or the safety net's), a
+    bot event through its topic (the safety answer, during a handoff too).
+    """
+    kind = event.get("event")
+    if kind == "bot":
+        topic = bot_metadata(event).get("topic") or ""
+        return topic if topic in SAFETY_TOPICS else ""
+    if kind == "user":
+        net = SAFETY_NET_TOPICS.get(safety_net_of(event).get("kind") or "")
+        intent = intent_of(event)[0].replace("_", ".", 1)
+        return net or (intent if intent in SAFETY_TOPICS else "")
+    return ""
+
+
 @dataclass
 class DayCounts:
     user_messages: int = 0
@@ -40,6 +65,7 @@ class DayCounts:
     fallbacks: int = 0
     safety_events: int = 0
     topics: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # one per specific answer
 
 
 @dataclass
@@ -48,6 +74,31 @@ class HandoffFacts:
     reason: str
     answered_at: Optional[dt.datetime] = None
     resumed_at: Optional[dt.datetime] = None
+
+
+@dataclass
+class RatingFacts:
+    """A patient's rating of one knowledge answer (the latest, if they rated it twice)."""
+
+    day: dt.date
+    language: str
+    topic: str
+    question: str  # empty for a topic's overview
+    value: str  # helpful, not_helpful
+    answer_event_id: int  # the answer's last message (its disclaimer)
+    asked_event_id: Optional[int]  # the patient message that answer answered
+
+
+@dataclass
+class UnansweredFacts:
+    """A patient message the assistant could not answer: a fallback, or the question whose
+    answer the patient rated not helpful."""
+
+    event_id: int
+    day: dt.date
+    language: str
+    reason: str  # fallback, not_helpful
+    text: str
 
 
 @dataclass
@@ -67,12 +118,20 @@ class ConversationFacts:
     paused_at: Optional[dt.datetime] = None
     handoff_reason: str = ""
     handoff_summary: str = ""
+    urgent: str = ""  # while paused: the safety topic that makes the handoff urgent
     started_at: Optional[dt.datetime] = None
     last_activity: Optional[dt.datetime] = None
     user_messages: int = 0
     search_lines: list[str] = field(default_factory=list)
     days: dict[tuple[dt.date, str, str], DayCounts] = field(default_factory=dict)
     handoffs: list[HandoffFacts] = field(default_factory=list)
+    ratings: dict[int, RatingFacts] = field(default_factory=dict)  # by answer_event_id
+    unanswered: dict[int, UnansweredFacts] = field(default_factory=dict)  # by event id
+
+
+def is_typed(event: Mapping[str, Any]) -> bool:
+    """Whether a user event is a message the patient wrote (not a button's ``/intent``)."""
+    return not (event.get("text") or "").startswith("/")
 
 
 def summarise(
@@ -81,6 +140,13 @@ def summarise(
     """Reads one conversation's events, oldest first, into ``ConversationFacts``."""
     facts = ConversationFacts(sender_id)
     pending_user: Optional[Mapping[str, Any]] = None  # waits for its language slot
+    session_safety = ""  # the latest safety topic of the current session
+    languages: dict[int, str] = {}  # each user event's language (its slot event follows it)
+    asked_events: dict[int, Mapping[str, Any]] = {}  # questions whose answers were rated
+    asked: Optional[Mapping[str, Any]] = None  # the patient's latest typed message
+    answer: Optional[tuple[Mapping[str, Any], Optional[Mapping[str, Any]]]] = (
+        None  # and its question
+    )
 
     def count_user(event: Mapping[str, Any], language: str) -> None:
         stamp = when(event.get("timestamp"))
@@ -90,6 +156,12 @@ def summarise(
         day.user_messages += 1
         day.fallbacks += intent_of(event)[0] == FALLBACK_INTENT
         day.safety_events += is_safety_user(event)
+        event_id = int(event.get("_id") or 0)
+        languages[event_id] = language
+        if intent_of(event)[0] == FALLBACK_INTENT and is_typed(event):
+            facts.unanswered[event_id] = UnansweredFacts(
+                event_id, stamp.astimezone(zone).date(), language, "fallback", _text(event)
+            )
 
     for event in events:
         kind = event.get("event")
@@ -108,6 +180,9 @@ def summarise(
         if pending_user is not None and kind in {"user", "bot", "pause", "resume"}:
             count_user(pending_user, facts.language)
             pending_user = None
+        session_safety = safety_topic_of(event) or session_safety
+        if facts.paused and session_safety:
+            facts.urgent = session_safety  # written in distress or an emergency while waiting
         if kind == "user":
             text = (event.get("text") or "").strip()
             facts.channel = event.get("input_channel") or facts.channel
@@ -118,15 +193,34 @@ def summarise(
             facts.fallback |= intent_of(event)[0] == FALLBACK_INTENT
             facts.safety |= is_safety_user(event)
             pending_user = event
+            asked = event if is_typed(event) else asked
         elif kind == "bot":
             metadata = bot_metadata(event)
+            if is_knowledge_answer(event):
+                answer = (event, asked)
+            rating = rating_of(event)
+            if rating and answer is not None:
+                rated, question = answer
+                if question is not None:
+                    asked_events[int(question.get("_id") or 0)] = question
+                facts.ratings[int(rated.get("_id") or 0)] = RatingFacts(
+                    stamp.astimezone(zone).date(),
+                    metadata.get("language") or facts.language,
+                    str(rating.get("topic") or ""),
+                    str(rating.get("question") or ""),
+                    str(rating["value"]),
+                    int(rated.get("_id") or 0),
+                    int(question["_id"]) if question and question.get("_id") else None,
+                )
             topic = metadata.get("topic") or ""
             language = metadata.get("language") or facts.language
             day = facts.days.setdefault(
                 (stamp.astimezone(zone).date(), language, facts.channel), DayCounts()
             )
             day.bot_messages += 1
-            if topic and topic != STAFF_REPLY_TOPIC and not metadata.get("staff"):
+            if is_knowledge_answer(event) and metadata.get("question"):
+                day.questions.append(str(metadata["question"]))
+            if topic and topic not in NOT_ANSWERS and not metadata.get("staff"):
                 day.topics.append(topic)
                 if topic not in facts.topics:
                     facts.topics.append(topic)
@@ -141,17 +235,36 @@ def summarise(
             facts.handoff_reason = handoff.get("reason") or ""
             facts.handoff_summary = handoff.get("summary") or ""
             facts.handed_off = True
+            facts.urgent = URGENT_HANDOFF_REASONS.get(facts.handoff_reason) or session_safety
             facts.handoffs.append(HandoffFacts(stamp, facts.handoff_reason))
         elif kind in {"resume", "restart", "session_started"}:
             if facts.paused and facts.handoffs:
                 last = facts.handoffs[-1]
                 last.resumed_at = stamp
                 last.answered_at = last.answered_at or stamp
-            facts.paused = False
+            facts.paused, facts.urgent = False, ""
+            session_safety = ""  # staff have seen it (resume) or a new session began
     if pending_user is not None:
         count_user(pending_user, facts.language)
     facts.last_activity = facts.last_activity or facts.started_at
+    for rating in facts.ratings.values():
+        question = asked_events.get(rating.asked_event_id or -1)
+        if rating.value == NOT_HELPFUL and question is not None:
+            facts.unanswered.setdefault(
+                rating.asked_event_id or 0,
+                UnansweredFacts(
+                    rating.asked_event_id or 0,
+                    when(question.get("timestamp")).astimezone(zone).date(),
+                    languages.get(rating.asked_event_id or 0, rating.language),
+                    NOT_HELPFUL,
+                    _text(question),
+                ),
+            )
     return facts
+
+
+def _text(event: Mapping[str, Any]) -> str:
+    return " ".join((event.get("text") or "").split())
 
 
 @dataclass
@@ -173,12 +286,16 @@ class TranscriptLine:
     summary: str = ""
     channel: str = ""
     buttons: list[str] = field(default_factory=list)
+    question: str = ""
+    rating: str = ""  # on an answer: the patient's rating of it (helpful, not_helpful)
+    records_rating: str = ""  # on the reply to a rating: the rating it records
 
 
 def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
     """The turns and handoff events, oldest first (slots and actions left out)."""
     lines: list[TranscriptLine] = []
     last_user: Optional[TranscriptLine] = None
+    last_answer: Optional[TranscriptLine] = None  # the end of the latest knowledge answer
     for event in events:
         kind = event.get("event")
         stamp = when(event.get("timestamp"))
@@ -216,8 +333,16 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> list[TranscriptLine]:
                     safety=topic if topic in SAFETY_TOPICS else "",
                     staff_user=metadata.get("staff_user") or "",
                     buttons=buttons,
+                    question=metadata.get("question") or "",
                 )
             )
+            rating = rating_of(event)
+            if is_knowledge_answer(event):
+                last_answer = lines[-1]
+            elif rating:
+                lines[-1].records_rating = str(rating["value"])
+                if last_answer is not None:
+                    last_answer.rating = str(rating["value"])
         elif kind == "pause":
             handoff = handoff_of(event)
             lines.append(

@@ -16,10 +16,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from assistant.feedback import HELPFUL
 from console.staff import tracker_store
 from console.staff.conversation_events import ConversationFacts, summarise
 from console.staff.masking import mask_personal_data
-from console.staff.models import Conversation, ConversationDay, Handoff, IndexState
+from console.staff.models import (
+    Conversation,
+    ConversationDay,
+    Handoff,
+    IndexState,
+    Rating,
+    UnansweredMessage,
+)
+from console.staff.wording import wording
 
 OVERLAP_EVENTS = (
     200  # re-read this many ids before the newest: concurrent writers commit out of order
@@ -39,6 +48,7 @@ FIELDS = [
     "paused_at",
     "handoff_reason",
     "handoff_summary",
+    "urgent",
     "started_at",
     "last_activity",
     "user_messages",
@@ -68,6 +78,7 @@ def _apply(conversation: Conversation, facts: ConversationFacts) -> Conversation
         "paused_at": facts.paused_at if facts.paused else None,
         "handoff_reason": facts.handoff_reason,
         "handoff_summary": facts.handoff_summary,
+        "urgent": facts.urgent if facts.paused else "",
         "started_at": facts.started_at,
         "last_activity": facts.last_activity,
         "user_messages": facts.user_messages,
@@ -109,6 +120,8 @@ def rebuild(sender_ids: Iterable[str]) -> int:
     rows = updated + created
     ConversationDay.objects.filter(conversation__in=[c.pk for c in updated]).delete()
     Handoff.objects.filter(conversation__in=[c.pk for c in updated]).delete()
+    Rating.objects.filter(conversation__in=[c.pk for c in updated]).delete()
+    UnansweredMessage.objects.filter(conversation__in=[c.pk for c in updated]).delete()
     ConversationDay.objects.bulk_create(
         [
             ConversationDay(
@@ -121,6 +134,7 @@ def rebuild(sender_ids: Iterable[str]) -> int:
                 fallbacks=n.fallbacks,
                 safety_events=n.safety_events,
                 topics=_joined(n.topics),
+                questions=_joined(n.questions),
             )
             for c in rows
             for (day, language, channel), n in facts[c.sender_id].days.items()
@@ -138,6 +152,40 @@ def rebuild(sender_ids: Iterable[str]) -> int:
             )
             for c in rows
             for h in facts[c.sender_id].handoffs
+        ],
+        batch_size=1000,
+    )
+    Rating.objects.bulk_create(
+        [
+            Rating(
+                conversation=c,
+                day=r.day,
+                language=r.language,
+                topic=r.topic,
+                question=r.question,
+                helpful=r.value == HELPFUL,
+                answer_event_id=r.answer_event_id,
+                asked_event_id=r.asked_event_id,
+            )
+            for c in rows
+            for r in facts[c.sender_id].ratings.values()
+        ],
+        batch_size=1000,
+    )
+    UnansweredMessage.objects.bulk_create(
+        [
+            UnansweredMessage(
+                conversation=c,
+                event_id=u.event_id,
+                day=u.day,
+                language=u.language,
+                reason=u.reason,
+                text=u.text,
+                text_masked=mask_personal_data(u.text),
+                wording=" ".join(wording(mask_personal_data(u.text))),
+            )
+            for c in rows
+            for u in facts[c.sender_id].unanswered.values()
         ],
         batch_size=1000,
     )

@@ -57,6 +57,9 @@ class Conversation(models.Model):
     paused_at = models.DateTimeField(null=True)
     handoff_reason = models.CharField(max_length=64, blank=True)
     handoff_summary = models.TextField(blank=True)
+    # While paused: the safety topic (safety.distress / safety.emergency) that puts the
+    # conversation at the top of the queue; empty when the handoff is not urgent.
+    urgent = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField()
     last_activity = models.DateTimeField()
     user_messages = models.IntegerField(default=0)
@@ -66,7 +69,7 @@ class Conversation(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["-last_activity"], name="conv_last_activity"),
-            models.Index(fields=["paused", "paused_at"], name="conv_queue"),
+            models.Index(fields=["paused", "urgent", "paused_at"], name="conv_queue_urgent"),
             models.Index(fields=["started_at"], name="conv_started"),
         ]
 
@@ -90,6 +93,7 @@ class ConversationDay(models.Model):
     fallbacks = models.IntegerField(default=0)
     safety_events = models.IntegerField(default=0)
     topics = models.TextField(blank=True)  # one entry per answer: ",therapy.cost,therapy.cost,"
+    questions = models.TextField(blank=True)  # one entry per specific answer, the same way
 
 
 class Handoff(models.Model):
@@ -102,6 +106,42 @@ class Handoff(models.Model):
     reason = models.CharField(max_length=64, blank=True)
     answered_at = models.DateTimeField(null=True)  # first staff reply (or hand back)
     resumed_at = models.DateTimeField(null=True)
+
+
+class Rating(models.Model):
+    """A patient's rating of one knowledge answer ("Was this helpful?"), by day and language."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="ratings")
+    day = models.DateField(db_index=True)
+    language = models.CharField(max_length=8)
+    topic = models.CharField(max_length=64)
+    question = models.CharField(max_length=128, blank=True)  # empty: the topic's overview
+    helpful = models.BooleanField()
+    answer_event_id = models.BigIntegerField()  # tracker event of the answer rated
+    asked_event_id = models.BigIntegerField(null=True)  # the patient message it answered
+
+
+class UnansweredMessage(models.Model):
+    """A patient message the assistant could not answer (a fallback, or a question whose
+    answer was rated not helpful): the "What we could not answer" page groups them.
+
+    A derived copy of the text, like the conversation's ``search_text``: deleted with the
+    conversation, rebuilt from the tracker store.
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="unanswered"
+    )
+    event_id = models.BigIntegerField()
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    reason = models.CharField(max_length=16)  # fallback, not_helpful
+    text = models.TextField()
+    text_masked = models.TextField()
+    wording = models.TextField(blank=True)  # console.staff.wording of the masked text, spaced
+
+    class Meta:
+        indexes = [models.Index(fields=["language", "day"], name="unanswered_language_day")]
 
 
 class IndexState(models.Model):

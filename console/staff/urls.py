@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console.staff.views import analytics, auth, conversations, handoff, review
+from console.staff.views import analytics, auth, conversations, handoff, review, unanswered
 
 app_name = "staff"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("conversations/<int:pk>/delete/", review.delete_conversation, name="delete"),
     path("queue/", handoff.queue, name="queue"),
     path("analytics/", analytics.analytics, name="analytics"),
+    path("analytics/unanswered/", unanswered.unanswered_page, name="unanswered"),
+    path(
+        "analytics/unanswered/new-question.yml",
+        unanswered.export_question,
+        name="export_question",
+    ),
     path("export/flagged-nlu.yml", review.export_nlu, name="export_nlu"),
     path("audit/", review.audit_log, name="audit"),
 ]

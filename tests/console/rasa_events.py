@@ -69,6 +69,36 @@ class Conversation:
             }
         )
 
+    def answer(
+        self, text: str, topic: str, question: Optional[str], language: str = "th"
+    ) -> "Conversation":
+        """A knowledge answer: its message, then the disclaimer message that ends it."""
+        extra = {"question": question} if question else {}
+        self.bot(text, topic, language, evidence_level="low", **extra)
+        self._add(
+            {
+                "event": "bot",
+                "text": "ข้อมูลทั่วไป ไม่ใช่คำแนะนำทางการแพทย์"
+                if language == "th"
+                else "General information.",
+                "data": {"buttons": [{"title": "👍", "payload": "/feedback_helpful"}]},
+                "metadata": {"topic": topic, "language": language, "disclaimer": "short", **extra},
+            }
+        )
+        return self
+
+    def rate(
+        self, value: str, topic: str, question: Optional[str], language: str = "th"
+    ) -> "Conversation":
+        """The patient taps helpful / not helpful; the assistant's reply records the rating."""
+        self.user(f"/feedback_{value}", f"feedback_{value}", language=language)
+        return self.bot(
+            "ขอบคุณค่ะ" if language == "th" else "Thank you!",
+            f"feedback.{value}",
+            language,
+            rating={"value": value, "topic": topic, "question": question},
+        )
+
     def staff(self, text: str, user: str = "clinician", language: str = "th") -> "Conversation":
         return self._add(
             {

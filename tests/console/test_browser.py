@@ -60,7 +60,7 @@ def test_clinician_replies_from_the_browser(console_stack, browser):
         page.goto(f"{console_stack.console_url}/conversations/")
         shot(page, "04-conversations")
         page.goto(f"{console_stack.console_url}/analytics/?days=7")
-        assert page.locator("svg.chart").count() == 4
+        assert page.locator("svg.chart").count() == 5
         shot(page, "05-analytics")
         with page.expect_navigation():
             page.select_option("header select[name=language]", "en")

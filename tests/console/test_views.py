@@ -284,7 +284,7 @@ def test_analytics_draws_charts(client_as, sample):
     assert figures.conversations == 5 and figures.user_messages == 6 and figures.fallbacks == 1
     assert figures.handed_off == 2 and figures.still_waiting == 2
     assert dict(figures.top_topics)["handoff.request.in_hours"] == 2
-    assert body.count("<svg") == 4 and "<rect" in body
+    assert body.count("<svg") == 5 and "<rect" in body  # 4 charts + top specific questions
     assert sum(figures.by_language["th"].values()) == 4
 
 
@@ -338,3 +338,158 @@ def test_passwords_are_hashed(users):
         "md5$"
     )  # the tests' fast hasher; Django's default otherwise
     assert "clinician-password-123" not in users["clinician"].password
+
+
+def test_queue_puts_urgent_handoffs_first_then_oldest(client_as, db):
+    """A mixed queue: ordinary handoffs waiting for hours, urgent ones that came in since."""
+    now = time.time()
+    hour = 3600
+
+    def ordinary(sender: str, start: float) -> Events:
+        return (
+            Events(sender, "line", start=start)
+            .user("ขอนัดปรึกษาค่ะ", "booking_request")
+            .bot("รอสักครู่", "booking.request")
+            .pause("booking_request", "Topics: -.")
+        )
+
+    ordinary("booking-oldest", now - 5 * hour).save()
+    ordinary("booking-middle", now - 3 * hour).save()
+    Events("distress-new", "socketio", start=now - 60).user(
+        "i want to hurt myself",
+        "safety_distress",
+        language="en",
+        safety_net={"kind": "distress", "matched": "hurt myself"},
+    ).bot("Please call 1323", "safety.distress", language="en").pause(
+        "distress", "Recent messages: “i want to hurt myself”"
+    ).save()
+    # Waiting for an ordinary reason, then wrote an emergency while staff had not answered.
+    Events("emergency-while-waiting", "line", start=now - 2 * hour).user(
+        "ขอคุยกับคนค่ะ", "handoff_request"
+    ).bot("รอสักครู่", "handoff.request").pause("user_request").user(
+        "หายใจไม่ออกค่ะ",
+        "safety_emergency",
+        safety_net={"kind": "emergency", "matched": "หายใจไม่ออก"},
+    ).bot("โทร 1669 ทันที", "safety.emergency", while_paused=True).save()
+    # Urgent once, then handed back by staff and handed off again for an ordinary reason.
+    Events("distress-resolved", "rest", start=now - 4 * hour).user(
+        "อยากตาย", "safety_distress"
+    ).bot("โทร 1323", "safety.distress").pause("distress").resume().user(
+        "ขอนัดค่ะ", "booking_request"
+    ).bot("รอสักครู่", "booking.request").pause("booking_request").save()
+
+    client = client_as("reviewer")
+    response = client.get(reverse("staff:queue"))
+    order = [c.sender_id for c in response.context["waiting"]]
+    assert order == [
+        "emergency-while-waiting",  # urgent, waiting longest
+        "distress-new",  # urgent, a minute ago
+        "booking-oldest",
+        "distress-resolved",
+        "booking-middle",
+    ]
+    urgent = {c.sender_id: c.urgent for c in response.context["waiting"] if c.urgent}
+    assert urgent == {
+        "emergency-while-waiting": "safety.emergency",
+        "distress-new": "safety.distress",
+    }
+    body = response.content.decode()
+    assert body.count('class="urgent"') == 2 and 'data-urgent="safety.distress"' in body
+
+    # The urgent count is in the navigation on every page, and follows the queue.
+    distress = Conversation.objects.get(sender_id="distress-new")
+    client = client_as("admin")
+    for url in (
+        reverse("staff:queue"),
+        reverse("staff:conversations"),
+        reverse("staff:conversation", args=[distress.pk]),
+        reverse("staff:analytics"),
+        reverse("staff:audit"),
+    ):
+        page = client.get(url).content.decode()
+        assert 'id="urgent-count" data-count="2"' in page, url
+    Events("distress-new", "socketio", start=now).resume().save()
+    page = client.get(reverse("staff:conversations")).content.decode()
+    assert 'id="urgent-count" data-count="1"' in page
+    assert Conversation.objects.get(sender_id="distress-new").urgent == ""
+
+
+def test_ratings_are_counted_per_question_and_language_and_shown_beside_the_answer(client_as, db):
+    now = time.time()
+    Events("rated-th", "line", start=now - 3600).user("เจ็บไหมคะ", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บค่ะ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "ราคาเท่าไหร่", "therapy_cost"
+    ).answer("ราคาขึ้นกับคลินิก", "therapy.cost", "therapy.cost.price").rate(
+        "not_helpful", "therapy.cost", "therapy.cost.price"
+    ).save()
+    Events("rated-en", "socketio", start=now - 1800).user(
+        "does it hurt?", "therapy_procedure", language="en"
+    ).answer("Not much.", "therapy.procedure", "therapy.procedure.pain", language="en").rate(
+        "not_helpful", "therapy.procedure", "therapy.procedure.pain", language="en"
+    ).rate(  # changed their mind: the latest rating of an answer counts
+        "helpful", "therapy.procedure", "therapy.procedure.pain", language="en"
+    ).save()
+    client = client_as("reviewer")
+    response = client.get(reverse("staff:analytics"))
+    rows = {
+        (r.question, r.language): (r.helpful, r.not_helpful)
+        for r in response.context["figures"].ratings
+    }
+    assert rows == {
+        ("therapy.procedure.pain", "th"): (1, 0),
+        ("therapy.procedure.pain", "en"): (1, 0),
+        ("therapy.cost.price", "th"): (0, 1),
+    }
+    assert response.context["figures"].helpful_by_language == {"en": (1, 1), "th": (1, 2)}
+    body = response.content.decode()
+    assert 'id="rating-table"' in body and "therapy.cost.price" in body
+
+    from console.staff.models import Rating
+
+    asked = Rating.objects.get(question="therapy.cost.price").asked_event_id
+    assert TrackerEvent.objects.get(pk=asked).as_dict()["text"] == "ราคาเท่าไหร่"
+
+    row = Conversation.objects.get(sender_id="rated-th")
+    page = client.get(reverse("staff:conversation", args=[row.pk])).content.decode()
+    assert page.count('data-rating="helpful"') == 1 and page.count('data-rating="not_helpful"') == 1
+    # beside the answer: the badge sits in the answer's turn, before the rating's own turn
+    assert page.index('data-rating="not_helpful"') < page.index("ราคาขึ้นกับคลินิก") + 2000
+    assert page.index("ราคาขึ้นกับคลินิก") < page.index('data-rating="not_helpful"')
+
+
+def test_analytics_answers_the_clinics_questions(client_as, db):
+    """Weekly handled-without-handoff, fallback and helpful rates per language; top specific
+    questions; staff's median first reply by weekday."""
+    import datetime as dt2
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Bangkok")
+    monday = dt2.datetime.combine(
+        dt2.date.today() - dt2.timedelta(days=dt2.date.today().weekday() + 7),
+        dt2.time(10),
+        tzinfo=zone,
+    ).timestamp()  # 10:00 on last week's Monday
+    Events("wk-handled", "line", start=monday).user("เจ็บไหม", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "qwerty", "nlu_fallback", confidence=0.1
+    ).bot("ขอโทษค่ะ", "chat.fallback").save()
+    Events("wk-handed", "line", start=monday + 60).user("เจ็บไหม", "therapy_procedure").answer(
+        "ไม่ค่อยเจ็บ", "therapy.procedure", "therapy.procedure.pain"
+    ).rate("not_helpful", "therapy.procedure", "therapy.procedure.pain").user(
+        "ขอคุยกับคน", "handoff_request"
+    ).bot("รอสักครู่", "handoff.request").pause().save()
+    staff = Events("wk-handed", "line", start=monday + 60 + 30 * 60)  # 30 minutes later
+    staff.staff("สวัสดีค่ะ").save()
+    response = client_as("reviewer").get(reverse("staff:analytics"), {"days": "30"})
+    figures = response.context["figures"]
+    week = next(w for w in figures.weeks if w.language == "th" and w.conversations)
+    assert (week.conversations, week.without_handoff_percent) == (2, 50)
+    assert (week.messages, week.fallbacks, week.fallback_percent) == (6, 1, 17)
+    assert (week.rated, week.helpful_percent) == (2, 50)
+    assert figures.top_questions[0] == ("therapy.procedure.pain", 2)
+    monday_reply = figures.first_reply[0]
+    assert monday_reply[0] == 0 and 29 <= monday_reply[1] <= 31 and monday_reply[2] == 1
+    body = response.content.decode()
+    assert 'id="weekly-table"' in body and 'id="first-reply-table"' in body

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as handoff_module
 from actions.answers import ActionAnswer, ActionReadMessage
+from actions.feedback import ActionRateAnswer
 from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses
 from actions.replies import CLINIC, CONTENT
 from assistant.handoff import summarise
@@ -92,7 +93,9 @@ def test_a_specific_question_gets_its_answer_then_the_full_disclaimer_and_button
     assert all(m["topic"] == "therapy.procedure" and m["language"] == "en" for m in messages)
     payloads = [b["payload"] for b in messages[-1]["buttons"]]
     entry = CONTENT.knowledge["therapy.procedure"]
-    assert payloads == ["/chat_more"] + ["/" + t.replace(".", "_", 1) for t in entry.follow_up[:2]]
+    assert payloads == ["/chat_more"] + [
+        "/" + t.replace(".", "_", 1) for t in entry.follow_up[:2]
+    ] + ["/feedback_helpful", "/feedback_not_helpful"], "the first answer asks for a rating"
     assert not any(m["buttons"] for m in messages[:-1])
     assert events == []
 
@@ -329,3 +332,83 @@ def test_summary_is_short_and_recent():
     summary = summarise(tracker(events).events)
     assert "message number 5" in summary and "message number 2" not in summary
     assert len(summary) < 600
+
+
+# --- Was this helpful? -------------------------------------------------------------------
+
+
+def answered(question: str, topic: str, ask: bool, language: str = "en") -> list[dict]:
+    """One knowledge answer as the tracker holds it: answer, then the disclaimer message."""
+    disclaimer = bot("...", topic=topic, question=question, language=language, disclaimer="short")
+    if ask:
+        disclaimer["data"] = {"buttons": [{"title": "x", "payload": "/feedback_helpful"}]}
+    return [
+        user("q", topic.replace(".", "_", 1), question=question),
+        bot("...", topic=topic, question=question, language=language),
+        disclaimer,
+    ]
+
+
+def rating_buttons(messages: list[dict]) -> list[str]:
+    return [b["payload"] for b in messages[-1]["buttons"] if "feedback" in b["payload"]]
+
+
+def test_the_rating_is_asked_first_then_every_third_answer_and_not_after_two_ratings():
+    asked = user("does it hurt?", "therapy_procedure", question="therapy.procedure.pain")
+    history: list[dict] = []
+    offered = []
+    for _turn in range(7):
+        messages, _ = run(ActionAnswer(), tracker(history + [asked]))
+        offered.append(bool(rating_buttons(messages)))
+        history += answered("therapy.procedure.pain", "therapy.procedure", offered[-1])
+    assert offered == [True, False, False, True, False, False, True]
+    rated = [bot("Thank you!", topic="feedback.helpful", rating={"value": "helpful"})] * 2
+    messages, _ = run(ActionAnswer(), tracker(history + rated + [asked]))
+    assert rating_buttons(messages) == [], "two ratings in this session: no more asking"
+    messages, _ = run(ActionAnswer(), tracker([asked], paused=True))
+    assert rating_buttons(messages) == []
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_a_rating_is_recorded_on_the_reply_with_the_answer_it_rates(language):
+    history = answered("therapy.procedure.pain", "therapy.procedure", True, language)
+    messages, _ = run(
+        ActionRateAnswer(),
+        tracker(history + [user("/feedback_helpful", "feedback_helpful")], language),
+    )
+    assert [m["text"] for m in messages] == list(
+        CONTENT.messages["feedback.helpful"].messages[language]
+    )
+    assert messages[0]["rating"] == {
+        "value": "helpful",
+        "topic": "therapy.procedure",
+        "question": "therapy.procedure.pain",
+    }
+    assert messages[0]["topic"] == "feedback.helpful" and messages[0]["language"] == language
+
+    messages, _ = run(
+        ActionRateAnswer(),
+        tracker(history + [user("/feedback_not_helpful", "feedback_not_helpful")], language),
+    )
+    assert messages[0]["rating"]["value"] == "not_helpful"
+    assert messages[0]["topic"] == "feedback.not_helpful"
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/handoff_request"]
+
+
+def test_a_rating_without_an_answer_just_before_records_nothing():
+    history = [user("hi", "chat_greet"), bot("Hello", topic="chat.greet", language="en")]
+    messages, _ = run(
+        ActionRateAnswer(), tracker(history + [user("not helpful", "feedback_not_helpful")])
+    )
+    assert "rating" not in messages[0] and messages[0]["topic"] == "feedback.not_helpful"
+
+
+def test_yes_after_not_helpful_hands_off(alerts):
+    history = answered("therapy.procedure.pain", "therapy.procedure", True) + [
+        user("/feedback_not_helpful", "feedback_not_helpful"),
+        bot("Sorry ...", topic="feedback.not_helpful", language="en"),
+        user("yes", "chat_affirm"),
+    ]
+    _, events = run(ActionAffirmDeny(), tracker(history))
+    assert events[0]["event"] == "pause"
+    assert events[0]["metadata"]["handoff"]["reason"] == "offer_accepted"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.staff import charts
 from console.staff.analytics import Period, figures
@@ -12,6 +13,16 @@ from console.staff.conversation_events import CHANNEL_NAMES
 from console.staff.conversation_index import refresh_index
 from console.staff.forms import PeriodForm
 from console.staff.roles import REVIEWER, role_required
+
+WEEKDAY_NAMES = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]
 
 
 @role_required(REVIEWER)
@@ -37,5 +48,12 @@ def analytics(request: HttpRequest) -> HttpResponse:
                 found.safety_by_day, period.days, _("Safety events per day")
             ),
             "topics": charts.horizontal_bars(found.top_topics, _("Top topics")),
+            "questions": charts.horizontal_bars(
+                found.top_questions, _("Top specific questions answered")
+            ),
+            "weekdays": [
+                (WEEKDAY_NAMES[day], minutes, answered)
+                for day, minutes, answered in found.first_reply
+            ],
         },
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from console.staff import audit, conversation_index, rasa_api, tracker_store
+from console.staff import audit, conversation_index, rasa_api, tracker_store, triage
 from console.staff.conversation_events import CHANNEL_NAMES, summarise
 from console.staff.forms import ReplyForm
 from console.staff.masking import shown
@@ -24,9 +24,7 @@ from console.staff.views.conversations import PAGE_SIZE
 def queue(request: HttpRequest) -> HttpResponse:
     conversation_index.refresh_index()
     unmasked = sees_personal_data(request.user)
-    page = Paginator(
-        Conversation.objects.filter(paused=True).order_by("paused_at", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(triage.waiting(), PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = list(page)
     claims = {
         c.sender_id: c
