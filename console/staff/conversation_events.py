@@ -23,11 +23,15 @@ from assistant.conversation import (
     safety_net_of,
 )
 from assistant.feedback import NOT_HELPFUL, RATING_TOPICS, is_knowledge_answer
-from assistant.handoff import DISTRESS, EMERGENCY
+from assistant.handoff import EMERGENCY, URGENT_REASONS
 
 CHANNEL_NAMES = {"socketio": "web", "line": "LINE", "rest": "rest"}
-# A handoff for one of these reasons is urgent: it comes first in the queue.
-URGENT_HANDOFF_REASONS = {DISTRESS: "safety.distress", EMERGENCY: "safety.emergency"}
+# A handoff for an urgent reason (assistant.handoff, the one rule) comes first in the queue,
+# marked with the safety topic it is about.
+URGENT_HANDOFF_REASONS = {
+    reason: "safety.emergency" if EMERGENCY in reason else "safety.distress"
+    for reason in URGENT_REASONS
+}
 # Bot messages that are not answers to a question: left out of the topics counted.
 NOT_ANSWERS = {STAFF_REPLY_TOPIC, *RATING_TOPICS.values()}
 SAFETY_NET_TOPICS = {"distress": "safety.distress", "emergency": "safety.emergency"}
