@@ -101,29 +101,32 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = latest_intent(tracker)
-        language = language_of(tracker)
-        choice = choose(
-            CONTENT,
-            intent,
-            tracker.latest_message or {},
-            patient_context(tracker),
-            previous_answer(tracker),
-        )
-        if choice:
-            messages, reply = knowledge_answer(choice, language, tracker)
-            send(dispatcher, messages, language, knowledge_buttons(choice, reply, language))
-        elif intent in ("follow_up", "chat_more"):
-            send_reply(dispatcher, "chat.fallback", language)
-        elif intent == "chat_language":
-            send_reply(dispatcher, f"chat.language.{language}", language)
-        elif intent == "clinic_hours":
-            send_reply(
-                dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language
-            )
-        elif intent == "safety_emergency":
-            send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
-            alert_staff(tracker, EMERGENCY)
-        else:
-            send_reply(dispatcher, intent_to_topic(intent), language)
+        answer_intent(dispatcher, tracker, latest_intent(tracker), language_of(tracker))
         return []
+
+
+def answer_intent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, language: str
+) -> None:
+    """Sends the answer to ``intent`` (also used by the booking form for a question mid-form)."""
+    choice = choose(
+        CONTENT,
+        intent,
+        tracker.latest_message or {},
+        patient_context(tracker),
+        previous_answer(tracker),
+    )
+    if choice:
+        messages, reply = knowledge_answer(choice, language, tracker)
+        send(dispatcher, messages, language, knowledge_buttons(choice, reply, language))
+    elif intent in ("follow_up", "chat_more"):
+        send_reply(dispatcher, "chat.fallback", language)
+    elif intent == "chat_language":
+        send_reply(dispatcher, f"chat.language.{language}", language)
+    elif intent == "clinic_hours":
+        send_reply(dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language)
+    elif intent == "safety_emergency":
+        send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
+        alert_staff(tracker, EMERGENCY)
+    else:
+        send_reply(dispatcher, intent_to_topic(intent), language)

@@ -42,13 +42,15 @@ OFFERS_STAFF = {
 }
 
 
-def alert_staff(tracker: Tracker, reason: str) -> None:
-    """Sends a staff alert in the background (a failure never reaches the patient)."""
+def alert_staff(tracker: Tracker, reason: str, summary: str = "") -> None:
+    """Sends a staff alert in the background (a failure never reaches the patient).
+
+    ``summary`` replaces the usual one (topics and recent messages) when given."""
     notify_staff_soon(
         HandoffAlert(
             conversation_id=tracker.sender_id,
             reason=reason,
-            summary=summarise(tracker.events),
+            summary=summary or summarise(tracker.events),
             language=language_of(tracker),
             channel=tracker.get_latest_input_channel(),
             created_at=time.time(),
@@ -61,13 +63,16 @@ def hand_off(
     tracker: Tracker,
     reason: str,
     reply: str = "handoff.request",
+    collected: str = "",
 ) -> List[EventType]:
     """Tells the patient what happens next (``reply``, as the clinic's hours stand now),
-    alerts staff, pauses the conversation."""
+    alerts staff, pauses the conversation. ``collected`` (what a form had gathered) is
+    added to the summary staff read."""
     reply_key = in_office_hours_key(reply)
-    handoff = {"reason": reason, "summary": summarise(tracker.events)}
+    summary = summarise(tracker.events) + (f" {collected}" if collected else "")
+    handoff = {"reason": reason, "summary": summary}
     send_reply(dispatcher, reply_key, language_of(tracker), handoff=handoff)
-    alert_staff(tracker, reason)
+    alert_staff(tracker, reason, summary)
     return [{"event": "pause", "timestamp": None, "metadata": {"handoff": handoff}}]
 
 
@@ -84,7 +89,7 @@ class ActionHandoff(Action):
         if intent == "safety_distress":
             return hand_off(dispatcher, tracker, DISTRESS, reply="safety.distress")
         if intent in ("booking_request", "booking_manage"):
-            # Until the consultation form exists, staff take booking requests by hand.
+            # Until booking.manage exists, staff handle changes to a request by hand.
             return hand_off(dispatcher, tracker, BOOKING_REQUEST, reply="booking.request")
         return hand_off(dispatcher, tracker, USER_REQUEST)
 

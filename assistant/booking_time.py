@@ -109,6 +109,21 @@ class RequestedTime:
             parts.append(self.period)
         return " ".join(parts)
 
+    @classmethod
+    def from_label(cls, label: str) -> "RequestedTime":
+        """The inverse of ``label()``: how a form keeps a wish between turns."""
+        day: Optional[date] = None
+        at: Optional[time] = None
+        period: Optional[str] = None
+        for part in label.split():
+            if part in PERIODS:
+                period = part
+            elif ":" in part:
+                at = time.fromisoformat(part)
+            else:
+                day = date.fromisoformat(part)
+        return cls(day=day, at=at, period=period)
+
     def merged(self, earlier: Optional["RequestedTime"]) -> "RequestedTime":
         """This answer completed by an earlier one ("Tuesday", then "2pm")."""
         if earlier is None:
