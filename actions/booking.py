@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_intent
@@ -46,6 +46,7 @@ from assistant.booking import (
     BookingRequest,
     booking_words,
     display_phone,
+    latest_open_booking,
     new_reference,
     patient_name,
     thai_phone,
@@ -58,7 +59,14 @@ from assistant.booking_slots import (
 )
 from assistant.booking_time import RequestedTime, read_requested_time
 from assistant.conversation import bot_metadata
-from assistant.handoff import BOOKING_REQUEST, DISTRESS, EMERGENCY, USER_REQUEST
+from assistant.handoff import (
+    BOOKING_CANCELLED,
+    BOOKING_CHANGE,
+    BOOKING_REQUEST,
+    DISTRESS,
+    EMERGENCY,
+    USER_REQUEST,
+)
 
 WORDS = booking_words()
 REQUESTED_SLOT = "requested_slot"
@@ -145,6 +153,9 @@ def reask(dispatcher: CollectingDispatcher, key: str, language: str, slot: str, 
 class ValidateBookingForm(Action):
     """Reads each answer of ``booking_form``; answers, hands off or stops when it is not one."""
 
+    form = "booking_form"
+    cancelled_key = "booking.form.cancelled"
+
     def name(self) -> Text:
         return "validate_booking_form"
 
@@ -152,7 +163,7 @@ class ValidateBookingForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         slot = tracker.get_slot(REQUESTED_SLOT)
-        if slot is None or tracker.active_loop_name != "booking_form":
+        if slot is None or tracker.active_loop_name != self.form:
             # The form is starting: answers left from an earlier, unfinished request (a
             # session that expired mid-form) must not be reused, consent least of all.
             return [SlotSet(s, None) for s in ALL_SLOTS if tracker.get_slot(s) is not None]
@@ -167,7 +178,7 @@ class ValidateBookingForm(Action):
             events = hand_off(dispatcher, tracker, DISTRESS, "safety.distress", collected(tracker))
             return cleared() + events
         if WORDS.is_cancel(text) or field_of(tracker) == "cancel":
-            send_reply(dispatcher, "booking.form.cancelled", language)
+            send_reply(dispatcher, self.cancelled_key, language)
             return cleared()
         if intent == "handoff_request":
             events = hand_off(dispatcher, tracker, USER_REQUEST, collected=collected(tracker))
@@ -432,4 +443,93 @@ class ActionBookingSubmit(Action):
         messages[0].metadata["booking"] = request.as_metadata()
         send(dispatcher, messages, language)
         alert_staff(tracker, BOOKING_REQUEST, f"{request.reference}. {collected(tracker)}")
+        return cleared()[:-1]
+
+
+class ValidateBookingChangeForm(ValidateBookingForm):
+    """The one-question form for another time for a request already made (booking.manage)."""
+
+    form = "booking_change_form"
+    cancelled_key = "booking.manage.change_stopped"
+
+    def name(self) -> Text:
+        return "validate_booking_change_form"
+
+
+class ActionBookingManage(Action):
+    """booking.manage: the status of the latest request, cancel it, or ask for another time."""
+
+    def name(self) -> Text:
+        return "action_booking_manage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        language = language_of(tracker)
+        state = latest_open_booking(tracker.events)
+        if state is None:
+            send_reply(dispatcher, "booking.manage.none", language)
+            return []
+        field = field_of(tracker)
+        values = {
+            "reference": state.reference,
+            "wish": describe_requested(
+                RequestedTime.from_label(state.final_time or state.wish), CLINIC, language
+            ),
+            "status": WORDS.status_name(state.status, language),
+        }
+        if field == "cancel_request":
+            update = {"reference": state.reference, "status": "cancelled", "by": "patient"}
+            send_reply(dispatcher, "booking.manage.cancelled", language, values=values,
+                       booking_update=update)  # fmt: skip
+            alert_staff(tracker, BOOKING_CANCELLED, f"{state.reference} cancelled by the patient.")
+            return []
+        if field == "accept_proposal" and state.status == "proposed":
+            update = {"reference": state.reference, "status": "confirmed",
+                      "final_time": state.wish, "by": "patient"}  # fmt: skip
+            send_reply(dispatcher, "booking.manage.accepted", language, values=values,
+                       booking_update=update)  # fmt: skip
+            alert_staff(tracker, BOOKING_CHANGE, f"{state.reference}: proposed time accepted.")
+            return []
+        if field == "change_request":
+            return [SlotSet("booking_time", None), SlotSet(TIME_PARTIAL, None),
+                    SlotSet(TIME_TEXT, None), FollowupAction("booking_change_form")]  # fmt: skip
+        buttons = [
+            *(
+                [button("accept_proposal", language, "booking_manage", "accept_proposal")]
+                if state.status == "proposed"
+                else []
+            ),
+            button("change_request", language, "booking_manage", "change_request"),
+            button("cancel_request", language, "booking_manage", "cancel_request"),
+        ]
+        send_reply(dispatcher, "booking.manage.status", language, values=values, buttons=buttons)
+        return []
+
+
+class ActionBookingChangeSubmit(Action):
+    """When the change form ends with a time: the request's new wish, recorded and alerted."""
+
+    def name(self) -> Text:
+        return "action_booking_change_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        label = tracker.get_slot("booking_time")
+        state = latest_open_booking(tracker.events)
+        if label and state is not None:
+            language = language_of(tracker)
+            wish = describe_requested(RequestedTime.from_label(label), CLINIC, language)
+            update = {
+                "reference": state.reference,
+                "status": "change_requested",
+                "wish": label,
+                "wish_text": tracker.get_slot(TIME_TEXT) or "",
+                "by": "patient",
+            }
+            send_reply(dispatcher, "booking.manage.change_sent", language,
+                       values={"reference": state.reference, "wish": wish},
+                       booking_update=update)  # fmt: skip
+            alert_staff(tracker, BOOKING_CHANGE, f"{state.reference}: another time asked: {label}.")
         return cleared()[:-1]

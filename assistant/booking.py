@@ -13,11 +13,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import yaml
 from pythainlp.util import thai_digit_to_arabic_digit
 
+from assistant.conversation import Event, bot_metadata
 from assistant.language import LANGUAGES
 from assistant.paths import CONTENT_DIR
 
@@ -49,13 +50,14 @@ class BookingWords:
     buttons: Mapping[str, Mapping[str, str]]
     offered_conditions: tuple[str, ...]
     condition_names: Mapping[str, Mapping[str, str]]
+    status_names: Mapping[str, Mapping[str, str]]
 
     @classmethod
     def load(cls, path: Path = BOOKING_FILE) -> "BookingWords":
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         problems = [
             f"{path.name}: {section}.{key} has no {language} text"
-            for section in ("buttons", "condition_names")
+            for section in ("buttons", "condition_names", "status_names")
             for key, texts in data[section].items()
             for language in LANGUAGES
             if not texts.get(language)
@@ -78,6 +80,7 @@ class BookingWords:
             buttons=data["buttons"],
             offered_conditions=tuple(data["offered_conditions"]),
             condition_names=data["condition_names"],
+            status_names=data["status_names"],
         )
 
     def _is_one_of(self, text: str, words: Mapping[str, tuple[str, ...]]) -> bool:
@@ -90,6 +93,9 @@ class BookingWords:
 
     def is_no_note(self, text: str) -> bool:
         return self._is_one_of(text, self.no_note_words)
+
+    def status_name(self, status: str, language: str) -> str:
+        return self.status_names[status][language]
 
     def condition_name(self, condition: str, language: str) -> str:
         names = self.condition_names.get(condition)
@@ -204,3 +210,73 @@ class BookingRequest:
 
     def as_metadata(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# What can happen to a request after it is submitted: the patient cancels or asks for
+# another time; staff confirm (with the final time), propose another time, or decline.
+STATUSES = ("requested", "change_requested", "confirmed", "proposed", "declined", "cancelled")
+OPEN_STATUSES = ("requested", "change_requested", "confirmed", "proposed")
+
+
+@dataclass(frozen=True)
+class BookingState:
+    """A request as it stands after every update recorded in its conversation."""
+
+    request: Mapping[str, Any]
+    status: str
+    wish: str
+    final_time: Optional[str]
+    reason: str
+    updated_at: float
+
+    @property
+    def reference(self) -> str:
+        return str(self.request["reference"])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def booking_states(events: Sequence[Event]) -> list[BookingState]:
+    """Every request of a conversation, oldest first, with its updates applied.
+
+    A request is a bot message whose metadata has ``booking``; an update is a bot message
+    (or any event) whose metadata has ``booking_update`` = {reference, status, and
+    ``wish`` / ``final_time`` / ``reason`` where they apply}. Updates of an unknown
+    reference are ignored.
+    """
+    states: dict[str, BookingState] = {}
+    for event in events:
+        metadata = bot_metadata(event) if event.get("event") == "bot" else {}
+        request = metadata.get("booking")
+        if isinstance(request, dict) and request.get("reference"):
+            states[str(request["reference"])] = BookingState(
+                request=request,
+                status="requested",
+                wish=str(request.get("wish") or ""),
+                final_time=None,
+                reason="",
+                updated_at=float(request.get("submitted_at") or event.get("timestamp") or 0),
+            )
+        update = metadata.get("booking_update")
+        if isinstance(update, dict) and str(update.get("reference")) in states:
+            old = states[str(update["reference"])]
+            status = str(update.get("status"))
+            if status not in STATUSES:
+                continue
+            states[old.reference] = BookingState(
+                request=old.request,
+                status=status,
+                wish=str(update.get("wish") or old.wish),
+                final_time=update.get("final_time")
+                or (None if status != "confirmed" else old.wish),
+                reason=str(update.get("reason") or ""),
+                updated_at=float(event.get("timestamp") or old.updated_at),
+            )
+    return list(states.values())
+
+
+def latest_open_booking(events: Sequence[Event]) -> Optional[BookingState]:
+    """The newest request that is not cancelled or declined (None when there is none)."""
+    return next((s for s in reversed(booking_states(events)) if s.is_open), None)

@@ -23,6 +23,8 @@ DISTRESS = "distress"
 OFFER_ACCEPTED = "offer_accepted"
 EMERGENCY = "emergency"
 BOOKING_REQUEST = "booking_request"
+BOOKING_CANCELLED = "booking_cancelled"
+BOOKING_CHANGE = "booking_change"
 
 SUMMARY_MESSAGES = 3
 SUMMARY_CHARS = 120

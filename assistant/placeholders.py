@@ -15,7 +15,16 @@ from assistant.settings import Settings
 
 NOT_STATED = "-"
 # Filled by the booking form from the patient's own answers (actions/booking.py), not here.
-BOOKING_PLACEHOLDERS = ("patient_name", "patient_phone", "wish", "condition", "note", "reference")
+BOOKING_PLACEHOLDERS = (
+    "patient_name",
+    "patient_phone",
+    "wish",
+    "condition",
+    "note",
+    "reference",
+    "status",
+    "reason",
+)
 
 
 def placeholder_values(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console.staff.views import analytics, auth, conversations, handoff, review
+from console.staff.views import analytics, auth, bookings, conversations, handoff, review
 
 app_name = "staff"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("conversations/<int:pk>/flag/", review.flag, name="flag"),
     path("conversations/<int:pk>/delete/", review.delete_conversation, name="delete"),
     path("queue/", handoff.queue, name="queue"),
+    path("bookings/", bookings.booking_list, name="bookings"),
+    path("bookings/<int:pk>/act/", bookings.booking_act, name="booking_act"),
     path("analytics/", analytics.analytics, name="analytics"),
     path("export/flagged-nlu.yml", review.export_nlu, name="export_nlu"),
     path("audit/", review.audit_log, name="audit"),

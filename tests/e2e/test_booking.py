@@ -239,7 +239,7 @@ def test_a_request_for_staff_mid_form_hands_off_with_what_was_collected(assistan
     assistant.say(sender, "0812345678")
     assistant.say(sender, "I want to talk to a real person")
     tracker = assistant.tracker(sender)
-    assert tracker["latest_action_name"] != "booking_form" and prompt(assistant, sender) is None
+    assert prompt(assistant, sender) is None
     pauses = [e for e in tracker["events"] if e["event"] == "pause"]
     assert pauses, "the conversation is handed to staff"
     summary = pauses[-1]["metadata"]["handoff"]["summary"]
@@ -288,3 +288,57 @@ def test_a_time_when_the_clinic_is_closed_offers_the_nearest_open_times(assistan
     assert prompt(assistant, sender) == "booking_time"
     assistant.say(sender, offered[0]["payload"])
     assert prompt(assistant, sender) == "booking_condition"
+
+
+def _book(assistant, sender, day: date) -> dict:
+    _to_summary(assistant, sender, "I'd like to book a consultation", "Mali", "0812345678",
+                f"{day:%d/%m/%Y} 10am")  # fmt: skip
+    assistant.say(sender, "/chat_affirm")
+    [request] = submitted(assistant, sender)
+    return request
+
+
+def updates(assistant, sender) -> list[dict]:
+    return [
+        (b.get("metadata") or {})["booking_update"]
+        for b in assistant.bot_events(sender)
+        if "booking_update" in (b.get("metadata") or {})
+    ]
+
+
+def test_booking_manage_without_a_request_offers_to_book(assistant, sender):
+    replies = assistant.say(sender, "did you get my booking?")
+    assert "Book a consultation" in [b["title"] for b in buttons(replies)]
+
+
+def test_booking_manage_shows_the_status_and_cancels(assistant, sender, staff_hook):
+    request = _book(assistant, sender, open_day())
+    replies = assistant.say(sender, "did you get my booking?")
+    assert request["reference"] in texts(replies) and "waiting for staff" in texts(replies)
+    cancel = [b["payload"] for b in buttons(replies) if b["title"] == "Cancel my request"]
+    replies = assistant.say(sender, cancel[0])
+    assert "cancelled" in texts(replies)
+    assert updates(assistant, sender) == [
+        {"reference": request["reference"], "status": "cancelled", "by": "patient"}
+    ]
+    assert wait_until(
+        lambda: any(a["reason"] == "booking_cancelled" and a["conversation_id"] == sender
+                    for a in staff_hook.received)
+    )  # fmt: skip
+    replies = assistant.say(sender, "cancel my appointment")
+    assert "can't find" in texts(replies), "a cancelled request is no longer open"
+
+
+def test_booking_manage_in_thai_asks_for_another_time(assistant, sender):
+    request = _book(assistant, sender, open_day())
+    later = open_day(after_days=4)
+    replies = assistant.say(sender, "ขอเลื่อนนัดค่ะ")
+    assert request["reference"] in texts(replies) and "สถานะ" in texts(replies)
+    change = [b["payload"] for b in buttons(replies) if b["title"] == "ขอเลื่อนนัด"]
+    replies = assistant.say(sender, change[0])
+    assert prompt(assistant, sender) == "booking_time"
+    replies = assistant.say(sender, f"{later.day}/{later.month}/{later.year + 543} บ่ายสอง")
+    assert prompt(assistant, sender) is None
+    assert request["reference"] in texts(replies) and "เลื่อน" in texts(replies)
+    [update] = updates(assistant, sender)
+    assert update["status"] == "change_requested" and update["wish"] == f"{later} 14:00"

@@ -89,7 +89,7 @@ def test_every_button_label_fits_line_and_exists_in_both_languages(tmp_path):
     bad.write_text(
         "cancel_words: {en: [x], th: [y]}\nno_note_words: {en: [x], th: [y]}\n"
         "buttons: {confirm: {en: 'Confirm this request now please', th: ''}}\n"
-        "offered_conditions: [other]\ncondition_names: {other: {en: Other}}\n",
+        "offered_conditions: [other]\ncondition_names: {other: {en: Other}}\nstatus_names: {}\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError) as error:
@@ -104,3 +104,33 @@ def test_every_button_label_fits_line_and_exists_in_both_languages(tmp_path):
 )
 def test_a_wish_survives_between_turns_as_its_label(label):
     assert RequestedTime.from_label(label).label() == label
+
+
+def _bot(metadata: dict, timestamp: float) -> dict:
+    return {"event": "bot", "timestamp": timestamp, "metadata": metadata}
+
+
+def test_a_requests_status_is_its_latest_update():
+    from assistant.booking import booking_states, latest_open_booking
+
+    request = {"reference": "BK-1", "wish": "2026-12-15 morning", "submitted_at": 1.0}
+    events = [
+        {"event": "user", "text": "hi"},
+        _bot({"topic": "booking.request", "booking": request}, 1.0),
+        _bot({"booking_update": {"reference": "BK-1", "status": "change_requested",
+                                 "wish": "2026-12-16 14:00"}}, 2.0),
+        _bot({"booking_update": {"reference": "BK-9", "status": "cancelled"}}, 3.0),
+        _bot({"metadata": {"booking_update": {"reference": "BK-1", "status": "confirmed",
+                                              "final_time": "2026-12-16 14:30"}}}, 4.0),
+    ]  # fmt: skip
+    [state] = booking_states(events)
+    assert (state.status, state.wish, state.final_time) == (
+        "confirmed",
+        "2026-12-16 14:00",
+        "2026-12-16 14:30",
+    )
+    assert latest_open_booking(events) == state
+    cancelled = events + [_bot({"booking_update": {"reference": "BK-1", "status": "cancelled"}}, 5)]
+    assert latest_open_booking(cancelled) is None
+    bogus = events + [_bot({"booking_update": {"reference": "BK-1", "status": "hacked"}}, 6)]
+    assert booking_states(bogus)[0].status == "confirmed"
