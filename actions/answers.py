@@ -23,11 +23,12 @@ from actions.replies import (
 from assistant.answer_choice import PatientContext, Previous, choose
 from assistant.conversation import bot_metadata, current_session, newest_first
 from assistant.handoff import EMERGENCY
-from assistant.language import choose_language
+from assistant.language import choose_language, language_or_default
 
 SAFETY_INTENTS = {"safety_emergency": "safety.emergency", "safety_distress": "safety.distress"}
 CLINIC_INTENTS = {"clinic_location", "clinic_hours", "clinic_contact"}
 PATIENT_SLOTS = ("condition", "population")
+FORMS_KEEPING_LANGUAGE = ("booking_form", "booking_change_form")
 
 
 def intent_to_topic(intent: str) -> str:
@@ -80,6 +81,9 @@ class ActionReadMessage(Action):
             message.get("metadata"),
             intent == "chat_language",
         )
+        if tracker.active_loop_name in FORMS_KEEPING_LANGUAGE and intent != "chat_language":
+            # A form's answers (a name in Latin letters, "0812345678") do not switch it.
+            language = language_or_default(tracker.get_slot("language"))
         if tracker.is_paused() and intent in SAFETY_INTENTS:
             key = in_office_hours_key(SAFETY_INTENTS[intent])
             send_reply(dispatcher, key, language, while_paused=True)

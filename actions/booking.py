@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -78,6 +79,8 @@ FIELD_ENTITY = "booking_field"
 # A message is taken as a question mid-form when the classifier is this sure of a
 # question intent and the message is not an answer to the slot being asked.
 QUESTION_CONFIDENCE = 0.5
+# Where almost any text is an answer (a name, a note), only this sure a classifier interrupts.
+SURE_CONFIDENCE = 0.8
 _QUESTION_WORDS = ("?", "ไหม", "มั้ย", "อะไร", "ยังไง", "อย่างไร", "เท่าไร", "เท่าไหร่", "ทำไม")
 
 
@@ -101,6 +104,15 @@ def field_of(tracker: Tracker) -> Optional[str]:
         if entity.get("entity") == FIELD_ENTITY:
             return str(entity.get("value"))
     return None
+
+
+def confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
+
+
+def is_safety_net(tracker: Tracker) -> bool:
+    """Whether the rule-based red-flag net (not the classifier) forced a safety intent."""
+    return bool((tracker.latest_message or {}).get("safety_net"))
 
 
 def is_question(tracker: Tracker, strict: bool = False) -> bool:
@@ -167,30 +179,44 @@ class ValidateBookingForm(Action):
             # The form is starting: answers left from an earlier, unfinished request (a
             # session that expired mid-form) must not be reused, consent least of all.
             return [SlotSet(s, None) for s in ALL_SLOTS if tracker.get_slot(s) is not None]
-        intent = latest_intent(tracker)
         language = language_of(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
-        if intent == "safety_emergency":
-            send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
-            alert_staff(tracker, EMERGENCY)
-            return cleared()
-        if intent == "safety_distress":
-            events = hand_off(dispatcher, tracker, DISTRESS, "safety.distress", collected(tracker))
-            return cleared() + events
+        if is_safety_net(tracker):
+            return self.interrupt(dispatcher, tracker)
         if WORDS.is_cancel(text) or field_of(tracker) == "cancel":
             send_reply(dispatcher, self.cancelled_key, language)
             return cleared()
-        if intent == "handoff_request":
-            events = hand_off(dispatcher, tracker, USER_REQUEST, collected=collected(tracker))
-            return cleared() + events
         reader = getattr(self, f"read_{slot.removeprefix('booking_')}", None)
         if reader is None:
             return []
         return reader(dispatcher, tracker, text, language)
 
-    def _answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str):
-        answer_intent(dispatcher, tracker, latest_intent(tracker), language_of(tracker))
-        return [SlotSet(slot, None)]
+    def interrupt(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, strict: bool = False
+    ) -> Optional[List[EventType]]:
+        """What is not an answer to the slot: an emergency, distress, a request for a
+        person, a question. None when the message is none of these (then re-ask).
+
+        ``strict`` for free-text slots (a name, a note), where almost anything could be an
+        answer: only a classifier that is sure, or the safety net, interrupts.
+        """
+        intent = latest_intent(tracker)
+        language = language_of(tracker)
+        sure = confidence(tracker) >= (SURE_CONFIDENCE if strict else QUESTION_CONFIDENCE)
+        if intent == "safety_emergency" and (sure or is_safety_net(tracker)):
+            send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
+            alert_staff(tracker, EMERGENCY)
+            return cleared()
+        if intent == "safety_distress" and (sure or is_safety_net(tracker)):
+            events = hand_off(dispatcher, tracker, DISTRESS, "safety.distress", collected(tracker))
+            return cleared() + events
+        if intent == "handoff_request" and sure:
+            events = hand_off(dispatcher, tracker, USER_REQUEST, collected=collected(tracker))
+            return cleared() + events
+        if is_question(tracker, strict=strict):
+            answer_intent(dispatcher, tracker, intent, language)
+            return [SlotSet(tracker.get_slot(REQUESTED_SLOT), None)]
+        return None
 
     def read_consent(self, dispatcher, tracker, text, language) -> List[EventType]:
         intent = latest_intent(tracker)
@@ -203,13 +229,12 @@ class ValidateBookingForm(Action):
         if intent == "chat_deny":
             send_reply(dispatcher, "booking.form.consent_declined", language)
             return cleared()
-        if is_question(tracker):
-            return self._answer_question(dispatcher, tracker, "booking_consent")
-        return [SlotSet("booking_consent", None)]
+        return self.interrupt(dispatcher, tracker) or [SlotSet("booking_consent", None)]
 
     def read_name(self, dispatcher, tracker, text, language) -> List[EventType]:
-        if is_question(tracker, strict=True):
-            return self._answer_question(dispatcher, tracker, "booking_name")
+        interrupted = self.interrupt(dispatcher, tracker, strict=True)
+        if interrupted is not None:
+            return interrupted
         name = patient_name(text)
         if name is None:
             reask(dispatcher, "booking.form.bad_name", language, "booking_name")
@@ -217,18 +242,21 @@ class ValidateBookingForm(Action):
 
     def read_phone(self, dispatcher, tracker, text, language) -> List[EventType]:
         phone = thai_phone(text)
-        if phone is None and is_question(tracker):
-            return self._answer_question(dispatcher, tracker, "booking_phone")
-        if phone is None:
-            reask(dispatcher, "booking.form.bad_phone", language, "booking_phone")
-        return [SlotSet("booking_phone", phone)]
+        if phone is not None:
+            return [SlotSet("booking_phone", phone)]
+        interrupted = self.interrupt(dispatcher, tracker)
+        if interrupted is not None:
+            return interrupted
+        reask(dispatcher, "booking.form.bad_phone", language, "booking_phone")
+        return [SlotSet("booking_phone", None)]
 
     def read_time(self, dispatcher, tracker, text, language) -> List[EventType]:
         moment = now()
         requested = read_requested_time(text, moment)
         if requested is None:
-            if is_question(tracker):
-                return self._answer_question(dispatcher, tracker, "booking_time")
+            interrupted = self.interrupt(dispatcher, tracker)
+            if interrupted is not None:
+                return interrupted
             reask(dispatcher, "booking.form.time_unclear", language, "booking_time")
             return [SlotSet("booking_time", None)]
         partial = tracker.get_slot(TIME_PARTIAL)
@@ -268,17 +296,21 @@ class ValidateBookingForm(Action):
         ]
         if named:
             return [SlotSet("booking_condition", named[0])]
-        if is_question(tracker, strict=True):
-            return self._answer_question(dispatcher, tracker, "booking_condition")
         for condition in WORDS.offered_conditions:
             if text.strip() == WORDS.condition_name(condition, language):
                 return [SlotSet("booking_condition", condition)]
+        interrupted = self.interrupt(dispatcher, tracker, strict=True)
+        if interrupted is not None:
+            return interrupted
         answer = " ".join(text.split())[:100]
         return [SlotSet("booking_condition", answer or None)]
 
     def read_note(self, dispatcher, tracker, text, language) -> List[EventType]:
         if field_of(tracker) == "no_note" or WORDS.is_no_note(text):
             return [SlotSet("booking_note", NO_NOTE)]
+        interrupted = self.interrupt(dispatcher, tracker, strict=True)
+        if interrupted is not None:
+            return interrupted
         note = " ".join(text.split())[:MAX_NOTE_CHARS]
         return [SlotSet("booking_note", note or NO_NOTE)]
 
@@ -291,8 +323,9 @@ class ValidateBookingForm(Action):
         phone = thai_phone(text)
         if phone is not None:
             return [SlotSet("booking_phone", phone), SlotSet("booking_confirmed", None)]
-        if is_question(tracker):
-            return self._answer_question(dispatcher, tracker, "booking_confirmed")
+        interrupted = self.interrupt(dispatcher, tracker)
+        if interrupted is not None:
+            return interrupted
         send_reply(dispatcher, "booking.form.change_which", language)
         return [SlotSet("booking_confirmed", None)]
 
@@ -314,10 +347,13 @@ def summary_values(tracker: Tracker, language: str) -> Dict[str, str]:
     }
 
 
-class AskBooking(Action):
+class AskBooking(Action, ABC):
     """Asks for one slot of the booking form, unless the validation has just asked for it."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for (each subclass names it)."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"

@@ -142,10 +142,12 @@ def test_full_booking_in_thai_with_the_condition_already_known(assistant, sender
 
 def _to_summary(assistant, sender, first: str, name: str, phone: str, time_text: str) -> list:
     assistant.say(sender, first)
+    assert prompt(assistant, sender) == "booking_consent", first
     assistant.say(sender, "/chat_affirm")
     assistant.say(sender, name)
     assistant.say(sender, phone)
     assistant.say(sender, time_text)
+    assert prompt(assistant, sender) in ("booking_condition", "booking_note"), time_text
     if prompt(assistant, sender) == "booking_condition":
         assistant.say(sender, "psoriasis")
     return assistant.say(sender, NO_NOTE)
