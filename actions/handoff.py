@@ -25,7 +25,6 @@ from assistant.conversation import (
     newest_first,
 )
 from assistant.handoff import (
-    BOOKING_REQUEST,
     DISTRESS,
     OFFER_ACCEPTED,
     USER_REQUEST,
@@ -88,9 +87,6 @@ class ActionHandoff(Action):
         intent = latest_intent(tracker)
         if intent == "safety_distress":
             return hand_off(dispatcher, tracker, DISTRESS, reply="safety.distress")
-        if intent in ("booking_request", "booking_manage"):
-            # Until booking.manage exists, staff handle changes to a request by hand.
-            return hand_off(dispatcher, tracker, BOOKING_REQUEST, reply="booking.request")
         return hand_off(dispatcher, tracker, USER_REQUEST)
 
 

@@ -133,6 +133,22 @@ class BookingRequest(models.Model):
         ordering = ["-submitted_at"]
 
 
+class BookingReminder(models.Model):
+    """The reminder of one confirmed consultation, the day before (console/staff/reminders.py).
+
+    Written before the push, with the LINE retry key the push will use: a process that
+    stops between writing and sending, or between sending and ``sent_at``, sends again
+    with the same key on the next run, and LINE delivers a retried push only once.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    sender_id = models.CharField(max_length=255)
+    appointment = models.CharField(max_length=64)  # "2026-12-16 14:30"
+    retry_key = models.CharField(max_length=36)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, db_index=True)
+
+
 class IndexState(models.Model):
     """How far the index has read the tracker store (one row)."""
 

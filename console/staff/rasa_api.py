@@ -96,3 +96,18 @@ def send_booking_update(
             event["data"] = {"buttons": buttons}
         events.append(event)
     _post_events(sender_id, events, output_channel=channel or "latest")
+
+
+def record_bot_message(
+    sender_id: str, texts: list[str], language: str, extra: dict[str, Any]
+) -> None:
+    """Stores messages the patient already received by another way (not sent again)."""
+    events = [
+        {
+            "event": "bot",
+            "text": text,
+            "metadata": {"topic": BOOKING_UPDATE_TOPIC, "language": language, **extra},
+        }
+        for text in texts
+    ]
+    _post_events(sender_id, events)
