@@ -157,9 +157,17 @@ def cleared() -> List[EventType]:
     return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REQUESTED_SLOT, None)]
 
 
-def reask(dispatcher: CollectingDispatcher, key: str, language: str, slot: str, **kw: Any) -> None:
+def reask(
+    dispatcher: CollectingDispatcher,
+    key: str,
+    language: str,
+    slot: str,
+    values: Optional[Dict[str, str]] = None,
+    **kw: Any,
+) -> None:
     """A message that itself asks for ``slot`` again (the form's question is then skipped)."""
-    send_reply(dispatcher, key, language, booking_prompt=slot, **kw)
+    values = {**WORDS.form_values(), **(values or {})}
+    send_reply(dispatcher, key, language, values=values, booking_prompt=slot, **kw)
 
 
 class ValidateBookingForm(Action):
@@ -377,7 +385,7 @@ class AskBooking(Action, ABC):
             dispatcher,
             key,
             language,
-            values=self.values(tracker, language),
+            values={**WORDS.form_values(), **(self.values(tracker, language) or {})},
             buttons=self.buttons(language) or [],
             booking_prompt=self.slot,
         )

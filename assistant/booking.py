@@ -51,6 +51,7 @@ class BookingWords:
     offered_conditions: tuple[str, ...]
     condition_names: Mapping[str, Mapping[str, str]]
     status_names: Mapping[str, Mapping[str, str]]
+    phone_examples: Mapping[str, str]
 
     @classmethod
     def load(cls, path: Path = BOOKING_FILE) -> "BookingWords":
@@ -81,7 +82,15 @@ class BookingWords:
             offered_conditions=tuple(data["offered_conditions"]),
             condition_names=data["condition_names"],
             status_names=data["status_names"],
+            phone_examples={k: str(v) for k, v in data["phone_examples"].items()},
         )
+
+    def form_values(self) -> dict[str, str]:
+        """The form's own placeholders: the phone examples and the name's length limit."""
+        return {
+            "name_max": str(MAX_NAME_CHARS),
+            **{f"{kind}_example": text for kind, text in self.phone_examples.items()},
+        }
 
     def _is_one_of(self, text: str, words: Mapping[str, tuple[str, ...]]) -> bool:
         short = short_answer(text)

@@ -24,6 +24,10 @@ BOOKING_PLACEHOLDERS = (
     "reference",
     "status",
     "reason",
+    "name_max",
+    "mobile_example",
+    "landline_example",
+    "international_example",
 )
 
 

@@ -89,7 +89,8 @@ def test_every_button_label_fits_line_and_exists_in_both_languages(tmp_path):
     bad.write_text(
         "cancel_words: {en: [x], th: [y]}\nno_note_words: {en: [x], th: [y]}\n"
         "buttons: {confirm: {en: 'Confirm this request now please', th: ''}}\n"
-        "offered_conditions: [other]\ncondition_names: {other: {en: Other}}\nstatus_names: {}\n",
+        "offered_conditions: [other]\ncondition_names: {other: {en: Other}}\nstatus_names: {}\n"
+        "phone_examples: {}\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError) as error:
