@@ -24,11 +24,12 @@ from assistant.answer_choice import PatientContext, Previous, choose
 from assistant.conversation import bot_metadata, current_session, newest_first
 from assistant.feedback import should_ask as should_ask_rating
 from assistant.handoff import EMERGENCY
-from assistant.language import choose_language
+from assistant.language import choose_language, language_or_default
 
 SAFETY_INTENTS = {"safety_emergency": "safety.emergency", "safety_distress": "safety.distress"}
 CLINIC_INTENTS = {"clinic_location", "clinic_hours", "clinic_contact"}
 PATIENT_SLOTS = ("condition", "population")
+FORMS_KEEPING_LANGUAGE = ("booking_form", "booking_change_form")
 
 
 def intent_to_topic(intent: str) -> str:
@@ -81,6 +82,9 @@ class ActionReadMessage(Action):
             message.get("metadata"),
             intent == "chat_language",
         )
+        if tracker.active_loop_name in FORMS_KEEPING_LANGUAGE and intent != "chat_language":
+            # A form's answers (a name in Latin letters, "0812345678") do not switch it.
+            language = language_or_default(tracker.get_slot("language"))
         if tracker.is_paused() and intent in SAFETY_INTENTS:
             key = in_office_hours_key(SAFETY_INTENTS[intent])
             send_reply(dispatcher, key, language, while_paused=True)
@@ -102,30 +106,38 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = latest_intent(tracker)
-        language = language_of(tracker)
-        choice = choose(
-            CONTENT,
-            intent,
-            tracker.latest_message or {},
-            patient_context(tracker),
-            previous_answer(tracker),
-        )
-        if choice:
-            messages, reply = knowledge_answer(choice, language, tracker)
-            ask = should_ask_rating(tracker.events) and not tracker.is_paused()
-            send(dispatcher, messages, language, knowledge_buttons(choice, reply, language, ask))
-        elif intent in ("follow_up", "chat_more"):
-            send_reply(dispatcher, "chat.fallback", language)
-        elif intent == "chat_language":
-            send_reply(dispatcher, f"chat.language.{language}", language)
-        elif intent == "clinic_hours":
-            send_reply(
-                dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language
-            )
-        elif intent == "safety_emergency":
-            send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
-            alert_staff(tracker, EMERGENCY)
-        else:
-            send_reply(dispatcher, intent_to_topic(intent), language)
+        answer_intent(dispatcher, tracker, latest_intent(tracker), language_of(tracker))
         return []
+
+
+def answer_intent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, language: str
+) -> None:
+    """Sends the answer to ``intent`` (also used by the booking form for a question mid-form)."""
+    choice = choose(
+        CONTENT,
+        intent,
+        tracker.latest_message or {},
+        patient_context(tracker),
+        previous_answer(tracker),
+    )
+    if choice:
+        messages, reply = knowledge_answer(choice, language, tracker)
+        # Not while staff have the conversation, nor in the middle of the booking form.
+        ask = (
+            should_ask_rating(tracker.events)
+            and not tracker.is_paused()
+            and not tracker.active_loop_name
+        )
+        send(dispatcher, messages, language, knowledge_buttons(choice, reply, language, ask))
+    elif intent in ("follow_up", "chat_more"):
+        send_reply(dispatcher, "chat.fallback", language)
+    elif intent == "chat_language":
+        send_reply(dispatcher, f"chat.language.{language}", language)
+    elif intent == "clinic_hours":
+        send_reply(dispatcher, f"clinic.hours.{'open' if CLINIC.is_open() else 'closed'}", language)
+    elif intent == "safety_emergency":
+        send_reply(dispatcher, in_office_hours_key("safety.emergency"), language)
+        alert_staff(tracker, EMERGENCY)
+    else:
+        send_reply(dispatcher, intent_to_topic(intent), language)

@@ -25,7 +25,6 @@ from assistant.conversation import (
     newest_first,
 )
 from assistant.handoff import (
-    BOOKING_REQUEST,
     DISTRESS,
     OFFER_ACCEPTED,
     USER_REQUEST,
@@ -43,8 +42,10 @@ OFFERS_STAFF = {
 }
 
 
-def alert_staff(tracker: Tracker, reason: str) -> None:
-    """Sends a staff alert in the background (a failure never reaches the patient)."""
+def alert_staff(tracker: Tracker, reason: str, details: str = "") -> None:
+    """Sends a staff alert in the background (a failure never reaches the patient).
+
+    ``details``: what a form collected (a booking's reference and fields), shown labelled."""
     notify_staff_soon(
         handoff_alert(
             tracker.events,
@@ -53,6 +54,7 @@ def alert_staff(tracker: Tracker, reason: str) -> None:
             language=language_of(tracker),
             channel=tracker.get_latest_input_channel(),
             created_at=time.time(),
+            details=details,
         )
     )
 
@@ -62,13 +64,16 @@ def hand_off(
     tracker: Tracker,
     reason: str,
     reply: str = "handoff.request",
+    collected: str = "",
 ) -> List[EventType]:
     """Tells the patient what happens next (``reply``, as the clinic's hours stand now),
-    alerts staff, pauses the conversation."""
+    alerts staff, pauses the conversation. ``collected`` (what a form had gathered) is
+    added to the summary staff read."""
     reply_key = in_office_hours_key(reply)
-    handoff = {"reason": reason, "summary": summarise(tracker.events)}
+    summary = summarise(tracker.events) + (f" {collected}" if collected else "")
+    handoff = {"reason": reason, "summary": summary}
     send_reply(dispatcher, reply_key, language_of(tracker), handoff=handoff)
-    alert_staff(tracker, reason)
+    alert_staff(tracker, reason, collected)
     return [{"event": "pause", "timestamp": None, "metadata": {"handoff": handoff}}]
 
 
@@ -84,9 +89,6 @@ class ActionHandoff(Action):
         intent = latest_intent(tracker)
         if intent == "safety_distress":
             return hand_off(dispatcher, tracker, DISTRESS, reply="safety.distress")
-        if intent in ("booking_request", "booking_manage"):
-            # Until the consultation form exists, staff take booking requests by hand.
-            return hand_off(dispatcher, tracker, BOOKING_REQUEST, reply="booking.request")
         return hand_off(dispatcher, tracker, USER_REQUEST)
 
 

@@ -39,9 +39,12 @@ class Outgoing:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def render(reply: Reply, language: str, **metadata: Any) -> list[Outgoing]:
-    """The messages of a content entry in one language, placeholders filled."""
-    values = placeholder_values(language, CLINIC, settings())
+def render(
+    reply: Reply, language: str, values: Optional[dict[str, str]] = None, **metadata: Any
+) -> list[Outgoing]:
+    """The messages of a content entry in one language, placeholders filled (``values``
+    adds the ones only the caller knows, such as a booking's details)."""
+    values = {**placeholder_values(language, CLINIC, settings()), **(values or {})}
     return [
         Outgoing(text.format_map(values), {"topic": reply.topic, **metadata})
         for text in reply.messages[language]
@@ -137,14 +140,21 @@ def send(
         )
 
 
-def send_reply(dispatcher: CollectingDispatcher, key: str, language: str, **metadata: Any) -> Reply:
-    """Sends the content entry ``key`` with its follow-up buttons; returns the entry."""
+def send_reply(
+    dispatcher: CollectingDispatcher,
+    key: str,
+    language: str,
+    values: Optional[dict[str, str]] = None,
+    buttons: Optional[list[dict[str, Any]]] = None,
+    **metadata: Any,
+) -> Reply:
+    """Sends the content entry ``key`` with its follow-up buttons (or ``buttons``)."""
     reply = CONTENT.reply(key)
     send(
         dispatcher,
-        render(reply, language, **metadata),
+        render(reply, language, values, **metadata),
         language,
-        CONTENT.buttons(reply.follow_up, language),
+        buttons if buttons is not None else CONTENT.buttons(reply.follow_up, language),
     )
     return reply
 

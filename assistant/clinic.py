@@ -72,6 +72,8 @@ class Clinic:
     day_names: Mapping[str, Mapping[str, str]]
     month_names: Mapping[str, tuple[str, ...]]
     time_suffix: Mapping[str, str]
+    period_names: Mapping[str, Mapping[str, str]]
+    reminder_time: time
     service: ServiceStatus
 
     @classmethod
@@ -132,6 +134,8 @@ class Clinic:
             day_names=data["day_names"],
             month_names={lang: tuple(names) for lang, names in data["month_names"].items()},
             time_suffix=data["time_suffix"],
+            period_names=data["period_names"],
+            reminder_time=time.fromisoformat(data["reminder_time"]),
             service=ServiceStatus(
                 approved_research=service["approved_research"],
                 ethics_committee=service["ethics_committee"],

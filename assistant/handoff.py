@@ -35,6 +35,8 @@ DISTRESS = "distress"
 OFFER_ACCEPTED = "offer_accepted"
 EMERGENCY = "emergency"
 BOOKING_REQUEST = "booking_request"
+BOOKING_CANCELLED = "booking_cancelled"
+BOOKING_CHANGE = "booking_change"
 DISTRESS_WHILE_PAUSED = "safety.distress_while_paused"
 EMERGENCY_WHILE_PAUSED = "safety.emergency_while_paused"
 # Handoffs for safety.distress or safety.emergency: staff should see these first.
@@ -44,6 +46,7 @@ SUMMARY_MESSAGES = 3
 SUMMARY_CHARS = 120
 PATIENT_MESSAGES = 3
 PATIENT_WORDS_CHARS = 160
+DETAILS_CHARS = 300
 ID_CHARS = 80
 QUOTE = "> "
 ALERT_TEMPLATES = CONTENT_DIR / "staff_alert.yml"
@@ -102,6 +105,9 @@ class HandoffAlert:
     created_at: float
     topics: tuple[str, ...] = ()
     patient_messages: tuple[str, ...] = ()
+    # What a form collected (a booking's reference and fields): partly typed by the
+    # patient, so cleaned and labelled like their words.
+    details: str = ""
 
     @property
     def urgent(self) -> bool:
@@ -129,6 +135,7 @@ def handoff_alert(
     language: str,
     channel: Optional[str],
     created_at: float,
+    details: str = "",
 ) -> HandoffAlert:
     """The alert for a handoff of the conversation whose events are ``events``."""
     topics, texts = session_facts(events)
@@ -140,6 +147,7 @@ def handoff_alert(
         created_at,
         topics,
         tuple(texts[-PATIENT_MESSAGES:]),
+        details,
     )
 
 
@@ -187,6 +195,8 @@ def alert_text(
         words["conversation"].format(conversation_id=one_line(alert.conversation_id, ID_CHARS)),
         words["topics"].format(topics=", ".join(alert.topics) or "-"),
     ]
+    if alert.details:
+        lines.append(words["details"].format(details=one_line(alert.details, DETAILS_CHARS)))
     if not include_summary:
         lines.append(words["patient_words_hidden"])
     else:
@@ -211,6 +221,7 @@ def alert_payload(alert: HandoffAlert, language: str) -> dict[str, Any]:
         "language": alert.language,
         "created_at": alert.created_at,
         "topics": list(alert.topics),
+        "details": one_line(alert.details, DETAILS_CHARS),
         "patient_messages": [
             {"from": "patient", "verified": False, "text": line} for line in patient_words(alert)
         ],

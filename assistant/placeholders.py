@@ -14,6 +14,21 @@ from assistant.clinic import Clinic
 from assistant.settings import Settings
 
 NOT_STATED = "-"
+# Filled by the booking form from the patient's own answers (actions/booking.py), not here.
+BOOKING_PLACEHOLDERS = (
+    "patient_name",
+    "patient_phone",
+    "wish",
+    "condition",
+    "note",
+    "reference",
+    "status",
+    "reason",
+    "name_max",
+    "mobile_example",
+    "landline_example",
+    "international_example",
+)
 
 
 def placeholder_values(

@@ -82,6 +82,8 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "LINE_STAFF_TO": "",
         "LINE_STAFF_LANGUAGE": "th",
         "LINE_STAFF_ALERT_SUMMARY": "true",
+        # The console's loop sending day-before booking reminders by LINE (0: off).
+        "BOOKING_REMINDER_SECONDS": "60",
         # Staff console (console/, Django); see "For clinic staff" in the README.
         "CONSOLE_PORT": values.get("CONSOLE_PORT", "8000"),
         "CONSOLE_HOST": "127.0.0.1",

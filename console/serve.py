@@ -1,4 +1,5 @@
-"""``python -m console.serve``: migrate, bring the index up to date, then serve the console.
+"""``python -m console.serve``: migrate, bring the index up to date, then serve the console
+(and send the day-before booking reminders every ``BOOKING_REMINDER_SECONDS``).
 
 Serves with Django's own threaded server (``runserver --noreload``): no production WSGI
 server (gunicorn, uvicorn, waitress) is in requirements.lock. Behind nginx with TLS in
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 from assistant.settings import ensure_secret, environment
 
@@ -26,6 +28,12 @@ def main() -> None:
     env = environment()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("refresh_conversation_index")
+    every = float(env["BOOKING_REMINDER_SECONDS"])
+    if every > 0:  # the day-before LINE reminders (console/staff/reminders.py)
+        threading.Thread(
+            target=call_command, args=("send_booking_reminders",), kwargs={"loop": every},
+            name="booking-reminders", daemon=True,
+        ).start()  # fmt: skip
     call_command("runserver", f"{env['CONSOLE_HOST']}:{env['CONSOLE_PORT']}", use_reloader=False)
 
 

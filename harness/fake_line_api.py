@@ -17,6 +17,7 @@ import json
 import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
@@ -62,6 +63,42 @@ class Call:
     @property
     def retry_key(self) -> Optional[str]:
         return self.headers.get("X-Line-Retry-Key")
+
+
+def rich_menu_problems(menu: Any) -> list[str]:
+    """What LINE would refuse in a rich menu definition (the rules our menus touch)."""
+    problems = []
+    size = menu.get("size") or {}
+    if size.get("width") != 2500 or size.get("height") not in (1686, 843):
+        problems.append("size must be 2500x1686 or 2500x843")
+    if not isinstance(menu.get("selected"), bool):
+        problems.append("selected must be a boolean")
+    if not 1 <= len(menu.get("name") or "") <= 300:
+        problems.append("name: 1-300 characters")
+    if not 1 <= line_length(menu.get("chatBarText") or "") <= 14:
+        problems.append("chatBarText: 1-14 characters")
+    areas = menu.get("areas") or []
+    if not 1 <= len(areas) <= 20:
+        problems.append("areas: 1-20")
+    for index, area in enumerate(areas):
+        bounds, action = area.get("bounds") or {}, area.get("action") or {}
+        if bounds.get("x", -1) < 0 or bounds.get("y", -1) < 0:
+            problems.append(f"areas[{index}].bounds outside the image")
+        elif bounds["x"] + bounds.get("width", 0) > 2500 or bounds["y"] + bounds.get(
+            "height", 0
+        ) > size.get("height", 0):
+            problems.append(f"areas[{index}].bounds outside the image")
+        if action.get("type") == "postback":
+            if not 1 <= line_length(action.get("data") or "") <= 300:
+                problems.append(f"areas[{index}].action.data: 1-300 characters")
+            if line_length(action.get("displayText") or "") > 300:
+                problems.append(f"areas[{index}].action.displayText: up to 300 characters")
+        elif action.get("type") == "message":
+            if not 1 <= line_length(action.get("text") or "") <= 300:
+                problems.append(f"areas[{index}].action.text: 1-300 characters")
+        else:
+            problems.append(f"areas[{index}].action.type: postback or message here")
+    return problems
 
 
 def message_problems(messages: Any) -> list[str]:
@@ -142,6 +179,10 @@ class FakeLineApi:
         self.rejected: list[Call] = []  # bodies LINE would refuse (400) or bad tokens (401)
         self.used_reply_tokens: set[str] = set()
         self.accepted_retry_keys: set[str] = set()
+        # Rich menus: id -> definition (with "_image": the uploaded bytes, when uploaded).
+        self.rich_menus: dict[str, dict[str, Any]] = {}
+        self.default_rich_menu: Optional[str] = None
+        self.user_rich_menus: dict[str, str] = {}  # user id -> rich menu id
         self.expired_reply_tokens: set[str] = set()
         self._owners: dict[
             str, str
@@ -157,6 +198,9 @@ class FakeLineApi:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 fake._handle(self, "GET")
+
+            def do_DELETE(self) -> None:  # noqa: N802
+                fake._handle(self, "DELETE")
 
             def do_POST(self) -> None:  # noqa: N802
                 fake._handle(self, "POST")
@@ -231,7 +275,12 @@ class FakeLineApi:
         if kind is None:
             return self._answer(request, 404, {"message": "Not found"})
         try:
-            body = json.loads(raw) if raw else {}
+            if kind == "richmenu_content":
+                body = {"_image": raw, "_type": request.headers.get("Content-Type")}
+            else:
+                body = json.loads(raw) if raw else {}
+            if kind.startswith("richmenu_"):
+                body["_path"] = path.split("/")
         except ValueError:
             return self._record_and_answer(
                 request, kind, {}, headers, 400, {"message": "bad JSON"}, rejected=True
@@ -273,7 +322,76 @@ class FakeLineApi:
             return "loading"
         if method == "GET" and path.startswith("/v2/bot/profile/"):
             return "profile"
+        parts = path.split("/")  # "", "v2", "bot", ...
+        if path == "/v2/bot/richmenu" and method == "POST":
+            return "richmenu_create"
+        if path == "/v2/bot/richmenu/list" and method == "GET":
+            return "richmenu_list"
+        if len(parts) == 5 and parts[3] == "richmenu" and method == "DELETE":
+            return "richmenu_delete"
+        if len(parts) == 6 and parts[3] == "richmenu" and parts[5] == "content":
+            return "richmenu_content" if method == "POST" else None
+        if len(parts) == 7 and parts[3] == "user" and parts[5] == "richmenu" and method == "POST":
+            return "richmenu_default" if parts[4] == "all" else "richmenu_link"
         return None
+
+    # --- rich menus (only what the rich menu command and the channel use) ------------
+
+    def _richmenu_create(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        problems = rich_menu_problems(body)
+        if problems:
+            return 400, {"message": "The request body has errors", "details": problems}, True
+        menu_id = f"richmenu-{uuid.uuid4().hex}"
+        with self._changed:
+            self.rich_menus[menu_id] = {k: v for k, v in body.items() if k != "_path"}
+        return 200, {"richMenuId": menu_id}, False
+
+    def _richmenu_list(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        menus = [
+            {"richMenuId": menu_id, **{k: v for k, v in menu.items() if not k.startswith("_")}}
+            for menu_id, menu in self.rich_menus.items()
+        ]
+        return 200, {"richmenus": menus}, False
+
+    def _richmenu_delete(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        menu_id = body["_path"][4]
+        with self._changed:
+            if self.rich_menus.pop(menu_id, None) is None:
+                return 404, {"message": "Not found"}, False
+            if self.default_rich_menu == menu_id:
+                self.default_rich_menu = None
+            for user, linked in list(self.user_rich_menus.items()):
+                if linked == menu_id:
+                    del self.user_rich_menus[user]
+        return 200, {}, False
+
+    def _richmenu_content(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        menu_id = body["_path"][4]
+        image = body["_image"]
+        menu = self.rich_menus.get(menu_id)
+        if menu is None:
+            return 404, {"message": "Not found"}, False
+        if "_image" in menu:
+            return 400, {"message": "An image has already been uploaded"}, True
+        if body["_type"] not in ("image/png", "image/jpeg") or len(image) > 1024 * 1024:
+            return 400, {"message": "PNG or JPEG up to 1 MB"}, True
+        with self._changed:
+            menu["_image"] = image
+        return 200, {}, False
+
+    def _richmenu_default(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        menu_id = body["_path"][6]
+        if "_image" not in self.rich_menus.get(menu_id, {}):
+            return 400, {"message": "Rich menu without an image cannot be set"}, True
+        self.default_rich_menu = menu_id
+        return 200, {}, False
+
+    def _richmenu_link(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
+        user, menu_id = body["_path"][4], body["_path"][6]
+        if "_image" not in self.rich_menus.get(menu_id, {}):
+            return 400, {"message": "Rich menu without an image cannot be linked"}, True
+        self.user_rich_menus[user] = menu_id
+        return 200, {}, False
 
     def _reply(self, body: dict, headers: dict) -> tuple[int, dict, bool]:
         token = body.get("replyToken")

@@ -16,6 +16,7 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
+DEFAULT_DATA_BASE_URL = "https://api-data.line.me"
 TIMEOUT_SECONDS = 10.0
 # A profile (a language hint) and the loading animation are not worth holding up an answer.
 SIDE_CALL_TIMEOUT_SECONDS = 3.0
@@ -120,6 +121,42 @@ class LineClient:
             timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS),
         )
 
+    # --- rich menus (ops/line_rich_menu.py creates them; the channel links them) ---------
+
+    async def rich_menus(self) -> list[dict[str, Any]]:
+        return list((await self._request("GET", "/v2/bot/richmenu/list")).get("richmenus") or [])
+
+    async def create_rich_menu(self, menu: Mapping[str, Any]) -> str:
+        return str((await self._request("POST", "/v2/bot/richmenu", menu))["richMenuId"])
+
+    async def upload_rich_menu_image(self, menu_id: str, png: bytes) -> None:
+        """The image goes to LINE's data host (a fake serves both hosts)."""
+        await self._request(
+            "POST",
+            f"/v2/bot/richmenu/{menu_id}/content",
+            data=png,
+            headers={"Content-Type": "image/png"},
+            base_url=self.data_base_url,
+        )
+
+    async def delete_rich_menu(self, menu_id: str) -> None:
+        await self._request("DELETE", f"/v2/bot/richmenu/{menu_id}")
+
+    async def set_default_rich_menu(self, menu_id: str) -> None:
+        await self._request("POST", f"/v2/bot/user/all/richmenu/{menu_id}")
+
+    async def link_rich_menu(self, user_id: str, menu_id: str) -> None:
+        await self._request(
+            "POST",
+            f"/v2/bot/user/{user_id}/richmenu/{menu_id}",
+            timeout=min(self.timeout, SIDE_CALL_TIMEOUT_SECONDS),
+        )
+
+    @property
+    def data_base_url(self) -> str:
+        """LINE serves uploads from api-data.line.me; a test's fake serves both."""
+        return DEFAULT_DATA_BASE_URL if self.base_url == DEFAULT_API_BASE_URL else self.base_url
+
     async def _request(
         self,
         method: str,
@@ -127,14 +164,17 @@ class LineClient:
         body: Optional[Mapping[str, Any]] = None,
         headers: Optional[Mapping[str, str]] = None,
         timeout: Optional[float] = None,
+        data: Optional[bytes] = None,
+        base_url: Optional[str] = None,
     ) -> dict[str, Any]:
         session = self._ensure_session()
         seconds = timeout or self.timeout
         try:
             async with session.request(
                 method,
-                self.base_url + path,
-                json=body,
+                (base_url or self.base_url) + path,
+                json=body if data is None else None,
+                data=data,
                 headers={"Authorization": f"Bearer {self.access_token}", **(headers or {})},
                 timeout=aiohttp.ClientTimeout(total=seconds),
             ) as response:

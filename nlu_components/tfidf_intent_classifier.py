@@ -62,8 +62,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             # How many intents to keep in the ranking (0 = all).
             "ranking_length": 10,
             # Of the specific questions' phrasings (content/knowledge), at most this many
-            # per question and language teach the intent too (0 = all). All 4,370 made
-            # training take twice as long for the same dev-set accuracy (docs/performance.md).
+            # per question and language teach the intent too (0 = all; config.yml says
+            # what it uses and why).
             "question_examples_per_language": 6,
         }
 

@@ -38,7 +38,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.language import LANGUAGES
+from assistant.language import LANGUAGES, requested_language
+from assistant.rich_menu import menu_name
 from assistant.texts import ChannelTexts
 from channels.line.messages import text_messages, to_line_batches
 from channels.line.webhook import LineEvent, WebhookError, parse_webhook
@@ -217,6 +218,7 @@ class LineInput(InputChannel):
         self.seen_events = RecentIds(REMEMBERED_EVENTS)
         self.queues = ConversationQueues()
         self._profile_languages: "OrderedDict[str, Optional[str]]" = OrderedDict()
+        self._menu_ids: Dict[str, str] = {}  # rich menu name -> id
 
     def get_output_channel(self) -> OutputChannel:
         return LinePushOutput(self.client)
@@ -292,6 +294,8 @@ class LineInput(InputChannel):
             return
         if event.type == "message" and event.text is not None:
             await self._converse(event, user_id, event.text, on_new_message)
+            if requested_language(event.text):
+                await self._link_menu(user_id, await self._conversation_language(user_id, agent))
         elif event.type == "postback" and event.postback_data:
             await self._converse(event, user_id, event.postback_data, on_new_message)
         elif event.type == "follow":
@@ -370,6 +374,25 @@ class LineInput(InputChannel):
             except LineApiError as error:
                 logger.warning("LINE reply failed (%s): pushing instead.", error)
         await self.client.push(user_id, messages)
+
+    async def _link_menu(self, user_id: str, language: str) -> None:
+        """Shows the user the rich menu of ``language`` (after a language switch).
+
+        The menus are found by name (``ops/line_rich_menu.py`` creates them); none yet, or
+        LINE refusing, only leaves the default menu in place.
+        """
+        try:
+            if menu_name(language) not in self._menu_ids:
+                menus = await self.client.rich_menus()
+                self._menu_ids = {
+                    str(m.get("name")): str(m.get("richMenuId")) for m in menus if m.get("name")
+                }
+            menu_id = self._menu_ids.get(menu_name(language))
+            if menu_id:
+                await self.client.link_rich_menu(user_id, menu_id)
+        except LineApiError as error:
+            self._menu_ids = {}
+            logger.info("LINE rich menu not linked for %s: %s", user_id, error)
 
     async def _profile_language(self, user_id: str) -> Optional[str]:
         """The language of the user's LINE profile (``th``/``en``), fetched once per user.

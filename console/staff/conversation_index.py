@@ -9,6 +9,8 @@ conversation whose events are gone is dropped. The tracker store stays the recor
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from typing import Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
@@ -16,11 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from assistant.booking import booking_states
 from assistant.feedback import HELPFUL
 from console.staff import tracker_store
 from console.staff.conversation_events import ConversationFacts, summarise
 from console.staff.masking import mask_personal_data
 from console.staff.models import (
+    BookingRequest,
     Conversation,
     ConversationDay,
     Handoff,
@@ -122,6 +126,11 @@ def rebuild(sender_ids: Iterable[str]) -> int:
     Handoff.objects.filter(conversation__in=[c.pk for c in updated]).delete()
     Rating.objects.filter(conversation__in=[c.pk for c in updated]).delete()
     UnansweredMessage.objects.filter(conversation__in=[c.pk for c in updated]).delete()
+    BookingRequest.objects.filter(conversation__in=[c.pk for c in updated]).delete()
+    BookingRequest.objects.bulk_create(
+        [_booking_row(c, state) for c in rows for state in booking_states(events[c.sender_id])],
+        batch_size=1000,
+    )
     ConversationDay.objects.bulk_create(
         [
             ConversationDay(
@@ -190,6 +199,28 @@ def rebuild(sender_ids: Iterable[str]) -> int:
         batch_size=1000,
     )
     return len(rows)
+
+
+def _booking_row(conversation: Conversation, state) -> BookingRequest:
+    request = state.request
+    submitted = float(request.get("submitted_at") or 0)
+    return BookingRequest(
+        conversation=conversation,
+        reference=state.reference,
+        status=state.status,
+        name=str(request.get("name") or "")[:128],
+        phone=str(request.get("phone") or "")[:32],
+        wish=state.wish[:64],
+        wish_text=str(request.get("wish_text") or ""),
+        final_time=(state.final_time or "")[:64],
+        condition=str(request.get("condition") or "")[:128],
+        note=str(request.get("note") or ""),
+        language=str(request.get("language") or ""),
+        channel=str(request.get("channel") or ""),
+        reason=state.reason,
+        submitted_at=datetime.fromtimestamp(submitted, dt_timezone.utc),
+        updated_at=datetime.fromtimestamp(state.updated_at or submitted, dt_timezone.utc),
+    )
 
 
 def _locked_state() -> IndexState:

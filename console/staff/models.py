@@ -144,6 +144,51 @@ class UnansweredMessage(models.Model):
         indexes = [models.Index(fields=["language", "day"], name="unanswered_language_day")]
 
 
+class BookingRequest(models.Model):
+    """A consultation request as it stands (assistant/booking.py ``booking_states``).
+
+    Rebuilt from the conversation's events like the rest of the index, and deleted with
+    the conversation: retention and per-person deletion cover it.
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="booking_requests"
+    )
+    reference = models.CharField(max_length=32, db_index=True)
+    status = models.CharField(max_length=32, db_index=True)
+    name = models.CharField(max_length=128, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    wish = models.CharField(max_length=64, blank=True)  # "2026-12-15 14:00" / "... morning"
+    wish_text = models.TextField(blank=True)  # the patient's own words
+    final_time = models.CharField(max_length=64, blank=True)
+    condition = models.CharField(max_length=128, blank=True)
+    note = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    channel = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)  # why staff declined or proposed another time
+    submitted_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+
+class BookingReminder(models.Model):
+    """The reminder of one confirmed consultation, the day before (console/staff/reminders.py).
+
+    Written before the push, with the LINE retry key the push will use: a process that
+    stops between writing and sending, or between sending and ``sent_at``, sends again
+    with the same key on the next run, and LINE delivers a retried push only once.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    sender_id = models.CharField(max_length=255)
+    appointment = models.CharField(max_length=64)  # "2026-12-16 14:30"
+    retry_key = models.CharField(max_length=36)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, db_index=True)
+
+
 class IndexState(models.Model):
     """How far the index has read the tracker store (one row)."""
 
@@ -223,6 +268,9 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("deleted")
         LOGIN = "login", _("signed in")
         LOGIN_FAILED = "login_failed", _("failed to sign in")
+        BOOKING_CONFIRM = "booking_confirm", _("confirmed a booking")
+        BOOKING_PROPOSE = "booking_propose", _("proposed another booking time")
+        BOOKING_DECLINE = "booking_decline", _("declined a booking")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)

@@ -7,7 +7,7 @@ patient's own channel. Handing back is a ``resume`` event.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import requests
 from django.conf import settings
@@ -16,6 +16,7 @@ from assistant.conversation import STAFF_REPLY_TOPIC
 from assistant.language import message_language
 
 TIMEOUT_SECONDS = 30
+BOOKING_UPDATE_TOPIC = "booking.manage"
 
 
 class RasaUnavailable(Exception):
@@ -60,3 +61,53 @@ def send_staff_reply(
 def hand_back(sender_id: str, staff_user: str) -> None:
     """Resumes the conversation: the assistant answers the patient's next message."""
     _post_events(sender_id, [{"event": "resume", "metadata": {"staff_user": staff_user}}])
+
+
+def send_booking_update(
+    sender_id: str,
+    texts: list[str],
+    channel: str,
+    staff_user: str,
+    language: str,
+    update: dict[str, Any],
+    buttons: Optional[list[dict[str, str]]] = None,
+) -> None:
+    """A staff decision on a consultation request, told to the patient on their channel.
+
+    Recorded like a staff reply (``staff``, ``staff_user``), with topic ``booking.manage``
+    and the ``booking_update`` the request's status is read from; the last message carries
+    the buttons (accept a proposed time, ask for another).
+    """
+    events = []
+    for index, text in enumerate(texts):
+        event: dict[str, Any] = {
+            "event": "bot",
+            "text": text,
+            "metadata": {
+                "staff": True,
+                "staff_user": staff_user,
+                "topic": BOOKING_UPDATE_TOPIC,
+                "language": language,
+            },
+        }
+        if index == 0:
+            event["metadata"]["booking_update"] = update
+        if buttons and index == len(texts) - 1:
+            event["data"] = {"buttons": buttons}
+        events.append(event)
+    _post_events(sender_id, events, output_channel=channel or "latest")
+
+
+def record_bot_message(
+    sender_id: str, texts: list[str], language: str, extra: dict[str, Any]
+) -> None:
+    """Stores messages the patient already received by another way (not sent again)."""
+    events = [
+        {
+            "event": "bot",
+            "text": text,
+            "metadata": {"topic": BOOKING_UPDATE_TOPIC, "language": language, **extra},
+        }
+        for text in texts
+    ]
+    _post_events(sender_id, events)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from console.staff.views import analytics, auth, conversations, handoff, review, unanswered
+from console.staff.views import (
+    analytics,
+    auth,
+    bookings,
+    conversations,
+    handoff,
+    review,
+    unanswered,
+)
 
 app_name = "staff"
 
@@ -17,6 +25,8 @@ urlpatterns = [
     path("conversations/<int:pk>/flag/", review.flag, name="flag"),
     path("conversations/<int:pk>/delete/", review.delete_conversation, name="delete"),
     path("queue/", handoff.queue, name="queue"),
+    path("bookings/", bookings.booking_list, name="bookings"),
+    path("bookings/<int:pk>/act/", bookings.booking_act, name="booking_act"),
     path("analytics/", analytics.analytics, name="analytics"),
     path("analytics/unanswered/", unanswered.unanswered_page, name="unanswered"),
     path(
