@@ -8,6 +8,7 @@ spaCy's rules for Latin runs); character n-grams carry Thai misspellings and Eng
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence, Text
 
@@ -17,6 +18,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import hstack
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
@@ -124,7 +126,11 @@ class TfidfTextModel:
         features = cls._stack(vectorizers, idf, words, characters)
         classifier = LogisticRegression(
             C=config["C"], max_iter=config["max_iter"], tol=config["tol"], random_state=42
-        ).fit(features, list(labels))
+        )
+        with warnings.catch_warnings():
+            # A low max_iter is a deliberate early stop (config.yml says why), not a failure.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            classifier.fit(features, list(labels))
         return cls({**vectorizers, "classifier": classifier})
 
     @staticmethod
