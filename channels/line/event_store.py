@@ -271,10 +271,6 @@ class LineEventStore:
             )
 
     def _free(self, now: float) -> Any:
-        """No lease held by anyone else on the row."""
+        """No live lease on the row (this process's own included: its worker holds it)."""
         table = line_events
-        return sa.or_(
-            table.c.lease_owner.is_(None),
-            table.c.lease_owner == self.owner,
-            table.c.lease_until < now,
-        )
+        return sa.or_(table.c.lease_owner.is_(None), table.c.lease_until < now)

@@ -28,6 +28,7 @@ from channels.line.event_store import BUSY, ClaimedEvent, LineEventStore
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[ClaimedEvent], Awaitable[None]]
+FINISH_RETRY_SECONDS = 1.0
 
 
 class EventWorkers:
@@ -100,14 +101,27 @@ class EventWorkers:
     async def _answer(self, event: ClaimedEvent) -> None:
         lease = asyncio.get_running_loop().create_task(self._keep_lease(event))
         try:
-            await self.handle(event)
-        except Exception:  # one failed event must not stop the conversation
-            logger.exception("LINE event %s of %s failed.", event.event_id, event.conversation)
+            try:
+                await self.handle(event)
+            except Exception:  # one failed event must not stop the conversation
+                logger.exception("LINE event %s of %s failed.", event.event_id, event.conversation)
+            await self._finish(event)
         finally:
             lease.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await lease
-        if not self.store.finish(event):
+
+    async def _finish(self, event: ClaimedEvent) -> None:
+        """Marks the event done, retrying while the database is away (the lease is still
+        renewed meanwhile): an answered event that stayed open would be answered again."""
+        while True:
+            try:
+                finished = self.store.finish(event)
+                break
+            except SQLAlchemyError as error:
+                logger.warning("LINE event %s answered, not yet marked: %s", event.event_id, error)
+                await asyncio.sleep(FINISH_RETRY_SECONDS)
+        if not finished:
             logger.warning(
                 "LINE event %s: lease lost before it was finished (the turn took longer than "
                 "the lease and another worker may answer it too).",

@@ -138,3 +138,29 @@ def test_a_slow_turn_keeps_its_lease(url):
 
     run_workers(store, handle, lambda: store.unanswered() == 0)
     assert seen_by_other == [BUSY] * 5
+
+
+def test_an_answered_event_is_marked_once_the_database_is_back(url, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import channels.line.event_workers as event_workers
+
+    monkeypatch.setattr(event_workers, "FINISH_RETRY_SECONDS", 0.05)
+    store = LineEventStore(url, lease_seconds=5)
+    store.add([event("e1"), event("e2")])
+    real_finish, failures = store.finish, [2]
+
+    def finish(claimed: ClaimedEvent) -> bool:
+        if failures[0]:
+            failures[0] -= 1
+            raise OperationalError("UPDATE", {}, Exception("database is down"))
+        return real_finish(claimed)
+
+    monkeypatch.setattr(store, "finish", finish)
+    answered: list[str] = []
+
+    async def handle(claimed: ClaimedEvent) -> None:
+        answered.append(claimed.event_id)
+
+    run_workers(store, handle, lambda: store.unanswered() == 0)
+    assert answered == ["e1", "e2"]  # e1 not answered a second time
