@@ -17,11 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.pool import QueuePool
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def set_pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.close()
+
+    return set_pragmas
 
 
 def is_sqlite_file(url: Any) -> bool:
@@ -30,8 +33,13 @@ def is_sqlite_file(url: Any) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
-def pooled_sqlite_engine(url: Any) -> Any:
-    """An engine for a SQLite file: pooled connections, write-ahead log, synced commits."""
+def pooled_sqlite_engine(url: Any, synchronous: str = "FULL") -> Any:
+    """An engine for a SQLite file: pooled connections, write-ahead log, synced commits.
+
+    ``synchronous="NORMAL"``: commits survive the process being killed but not the machine
+    losing power (the log is synced at the next ``FULL`` commit or checkpoint); for
+    bookkeeping whose loss is recovered from, not for what was promised to someone.
+    """
     engine = sa.create_engine(
         url,
         poolclass=QueuePool,
@@ -39,5 +47,5 @@ def pooled_sqlite_engine(url: Any) -> Any:
         # thread only after they were returned, which SQLite allows.
         connect_args={"check_same_thread": False},
     )
-    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "connect", _sqlite_pragmas(synchronous))
     return engine

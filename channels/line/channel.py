@@ -194,7 +194,7 @@ class LineInput(InputChannel):
 
         @line_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return self._receive(request)
+            return await self._receive(request)
 
         @line_webhook.listener("after_server_start")
         async def answer_stored_events(app: Any, *_: Any) -> None:
@@ -226,7 +226,7 @@ class LineInput(InputChannel):
 
     # --- receiving -------------------------------------------------------------------
 
-    def _receive(self, request: Request) -> HTTPResponse:
+    async def _receive(self, request: Request) -> HTTPResponse:
         body: bytes = request.body or b""
         given = request.headers.get("X-Line-Signature")
         if not given:
@@ -246,7 +246,8 @@ class LineInput(InputChannel):
             return response.json({})
         stored = [_to_store(event) for event in events]
         try:
-            new = set(self.store.add(stored))
+            # On a thread: the event loop answers other patients while the disk syncs.
+            new = set(await asyncio.to_thread(self.store.add, stored))
         except StoreUnavailable as error:
             # Nothing acknowledged that was not stored: LINE redelivers after an error.
             logger.error("LINE events not stored, answered 503 for redelivery: %s", error)

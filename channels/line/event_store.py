@@ -101,24 +101,43 @@ class LineEventStore:
         self.lease_seconds = lease_seconds
         self.owner = owner or uuid.uuid4().hex  # this process: leases name it
         self._engine: Any = None
+        self._bookkeeping_engine: Any = None
         self._schema_ready = False
 
     # --- connection ----------------------------------------------------------------
 
     @property
     def engine(self) -> Any:
+        """For the events themselves: each commit on disk before the webhook answers 200."""
         if self._engine is None:
-            if is_sqlite_file(self.url):
-                self._engine = pooled_sqlite_engine(self.url)
-            elif sa.engine.make_url(self.url).get_backend_name() == "sqlite":
-                # In memory: one connection, or every connection would see its own database.
-                self._engine = sa.create_engine(
-                    self.url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-                )
-            else:
-                # A few connections are enough: every transaction here is one short query or two.
-                self._engine = sa.create_engine(self.url, pool_size=5, pool_pre_ping=True)
+            self._engine = self._create_engine(durable=True)
         return self._engine
+
+    @property
+    def bookkeeping_engine(self) -> Any:
+        """For claims, renewals and done marks: commits survive the process being killed,
+        not necessarily the machine or database server crashing (then an event may be
+        claimed again, and its saved answer resent). Saves a disk sync per write."""
+        if self._bookkeeping_engine is None:
+            if sa.engine.make_url(self.url).get_backend_name() == "sqlite" and not is_sqlite_file(
+                self.url
+            ):
+                self._bookkeeping_engine = self.engine  # in memory: one database, one engine
+            else:
+                self._bookkeeping_engine = self._create_engine(durable=False)
+        return self._bookkeeping_engine
+
+    def _create_engine(self, durable: bool) -> Any:
+        if is_sqlite_file(self.url):
+            return pooled_sqlite_engine(self.url, "FULL" if durable else "NORMAL")
+        if sa.engine.make_url(self.url).get_backend_name() == "sqlite":
+            # In memory: one connection, or every connection would see its own database.
+            return sa.create_engine(
+                self.url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        # PostgreSQL. A few connections are enough: every transaction is a query or two.
+        options = {} if durable else {"connect_args": {"options": "-c synchronous_commit=off"}}
+        return sa.create_engine(self.url, pool_size=5, pool_pre_ping=True, **options)
 
     @property
     def dialect(self) -> str:
@@ -137,8 +156,9 @@ class LineEventStore:
         self._schema_ready = True
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        for engine in (self._engine, self._bookkeeping_engine):
+            if engine is not None:
+                engine.dispose()
 
     # --- the webhook -----------------------------------------------------------------
 
@@ -180,7 +200,7 @@ class LineEventStore:
         now = time.time()
         table = line_events
         self.ensure_schema()
-        with self.engine.begin() as connection:
+        with self.bookkeeping_engine.begin() as connection:
             row = connection.execute(
                 sa.select(
                     table.c.id,
@@ -221,7 +241,7 @@ class LineEventStore:
     def renew(self, event: ClaimedEvent) -> bool:
         """Extends the lease; False when it was lost (it expired and another worker took it)."""
         table = line_events
-        with self.engine.begin() as connection:
+        with self.bookkeeping_engine.begin() as connection:
             return bool(
                 connection.execute(
                     table.update()
@@ -233,7 +253,7 @@ class LineEventStore:
     def finish(self, event: ClaimedEvent) -> bool:
         """Marks the event answered and deletes its message; False when the lease was lost."""
         table = line_events
-        with self.engine.begin() as connection:
+        with self.bookkeeping_engine.begin() as connection:
             return bool(
                 connection.execute(
                     table.update()
@@ -248,7 +268,7 @@ class LineEventStore:
         now = time.time()
         table = line_events
         self.ensure_schema()
-        with self.engine.connect() as connection:
+        with self.bookkeeping_engine.connect() as connection:
             rows = connection.execute(
                 sa.select(table.c.conversation)
                 .where(table.c.done_at.is_(None), self._free(now))
@@ -261,7 +281,7 @@ class LineEventStore:
     def unanswered(self) -> int:
         """How many stored events are not answered yet."""
         self.ensure_schema()
-        with self.engine.connect() as connection:
+        with self.bookkeeping_engine.connect() as connection:
             return int(
                 connection.execute(
                     sa.select(sa.func.count())
