@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence, Text
 
 from rasa.core.channels.channel import (
@@ -41,6 +44,7 @@ from rasa.core.channels.channel import (
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.language import LANGUAGES
 from assistant.texts import ChannelTexts
@@ -68,6 +72,19 @@ SHUTDOWN_DRAIN_SECONDS = 20.0
 EVENT_LEASE_SECONDS = 10.0
 SWEEP_SECONDS = 1.0
 MEMORY_STORE = "sqlite://"  # no event_store_url given: a database in memory (tests of parts)
+RETRY_KEYS = uuid.UUID("5b0c6f52-4f1e-4c36-9a3e-3f4f1d6c2a10")  # namespace of push retry keys
+
+
+@dataclass
+class Answering:
+    """The stored event a worker task is answering (``ANSWERING``, a context variable, so
+    ``_send`` knows it without threading it through every handler)."""
+
+    event: ClaimedEvent
+    marked_replying: bool = False
+
+
+ANSWERING: ContextVar[Optional[Answering]] = ContextVar("line_answering", default=None)
 
 
 class LoadingAnimation:
@@ -262,15 +279,22 @@ class LineInput(InputChannel):
     async def _handle_stored(self, stored: ClaimedEvent) -> None:
         """Answers one stored event (a worker holds its lease)."""
         assert self._on_new_message is not None, "blueprint() not called"
+        ANSWERING.set(Answering(stored))  # this worker task's own context
         event = LineEvent(stored.raw)
-        if stored.attempts > 1 and await self._resend_if_processed(event):
+        if stored.attempts > 1 and await self._resend_if_processed(event, stored):
             return
         await self._handle_event(event, self._on_new_message, self._agent)
 
-    async def _resend_if_processed(self, event: LineEvent) -> bool:
+    async def _resend_if_processed(self, event: LineEvent, stored: ClaimedEvent) -> bool:
         """An event taken again after its worker died: if the assistant had already
         handled it (its message is in the tracker), send that turn's answer instead of
-        handling the message a second time. True when it was found."""
+        handling the message a second time. True when it was found.
+
+        If the dead worker had made the reply call, LINE may or may not have received it: the
+        reply is made again with the same token; LINE accepts it only if the first never
+        arrived (``_send``). Pushes carry retry keys derived from the event, so LINE drops
+        those it had delivered already.
+        """
         if not (event.event_id and event.user_id and self._agent):
             return False
         tracker = await self._agent.tracker_store.retrieve(event.user_id)
@@ -278,10 +302,12 @@ class LineInput(InputChannel):
         if answer is None:
             return False
         logger.info(
-            "LINE event %s was handled before a restart: sending its answer.", event.event_id
+            "LINE event %s was handled before a restart: sending its answer%s.",
+            event.event_id,
+            " (its reply call was made: not again)" if stored.replied_before else "",
         )
         for index, batch in enumerate(to_line_batches(answer)):
-            await self._send(event.user_id, event.reply_token if index == 0 else None, batch)
+            await self._send(event.user_id, event.reply_token if index == 0 else None, batch, index)
         return True
 
     async def _handle_event(
@@ -363,21 +389,49 @@ class LineInput(InputChannel):
             await loading.stop()
         batches = to_line_batches(collector.messages)
         for index, batch in enumerate(batches):
-            await self._send(user_id, event.reply_token if index == 0 else None, batch)
+            await self._send(user_id, event.reply_token if index == 0 else None, batch, index)
 
     async def _send(
-        self, user_id: str, reply_token: Optional[str], messages: Sequence[Mapping[str, Any]]
+        self,
+        user_id: str,
+        reply_token: Optional[str],
+        messages: Sequence[Mapping[str, Any]],
+        batch: int = 0,
     ) -> None:
-        """Reply if the token still works, else push (LINE delivers a push once per key)."""
+        """Reply if the token still works, else push (LINE delivers a push once per key).
+
+        ``batch``: which batch of the event's answer this is; with the event's id it makes
+        the push's retry key, so the same batch pushed again after a restart is dropped.
+        """
         if not messages:
             return
+        answering = ANSWERING.get()
+        again = bool(answering and answering.event.replied_before)
         if reply_token:
+            if answering and not again and not answering.marked_replying:
+                answering.marked_replying = True
+                try:
+                    self.store.mark_replying(answering.event)
+                except SQLAlchemyError as error:  # answer anyway
+                    logger.warning(
+                        "LINE event %s: reply not noted: %s", answering.event.event_id, error
+                    )
             try:
                 await self.client.reply(reply_token, messages)
                 return
             except LineApiError as error:
+                if again and error.status == 400:
+                    # The reply call made before the restart used the token: LINE showed
+                    # that answer then (an expired token looks the same: see docs/line.md).
+                    logger.info("LINE reply token already used: the answer was delivered.")
+                    return
                 logger.warning("LINE reply failed (%s): pushing instead.", error)
-        await self.client.push(user_id, messages)
+        retry_key = (
+            str(uuid.uuid5(RETRY_KEYS, f"{answering.event.event_id}/{batch}"))
+            if answering
+            else None
+        )
+        await self.client.push(user_id, messages, retry_key=retry_key)
 
     async def _profile_language(self, user_id: str) -> Optional[str]:
         """The language of the user's LINE profile (``th``/``en``), fetched once per user.

@@ -52,6 +52,7 @@ line_events = sa.Table(
     sa.Column("lease_owner", sa.String(64)),
     sa.Column("lease_until", sa.Float),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reply_at", sa.Float),  # when its answer's reply call was first made
     sa.Column("done_at", sa.Float),
     sa.Index("ix_line_events_conversation", "conversation", "id"),
     sa.Index("ix_line_events_done_at", "done_at"),
@@ -83,6 +84,7 @@ class ClaimedEvent:
     raw: Mapping[str, Any]
     attempts: int  # including this one: above 1, an earlier worker did not finish it
     received_at: float
+    replied_before: bool  # an earlier worker made the reply call (it may have arrived)
 
 
 BUSY = "busy"  # ``claim``: the conversation's next event is leased by another worker
@@ -208,6 +210,7 @@ class LineEventStore:
                     table.c.body,
                     table.c.attempts,
                     table.c.received_at,
+                    table.c.reply_at,
                     table.c.lease_owner,
                     table.c.lease_until,
                 )
@@ -236,6 +239,7 @@ class LineEventStore:
             raw=json.loads(row.body or "{}"),
             attempts=row.attempts + 1,
             received_at=row.received_at,
+            replied_before=row.reply_at is not None,
         )
 
     def renew(self, event: ClaimedEvent) -> bool:
@@ -248,6 +252,17 @@ class LineEventStore:
                     .where(table.c.id == event.row, table.c.lease_owner == self.owner)
                     .values(lease_until=time.time() + self.lease_seconds)
                 ).rowcount
+            )
+
+    def mark_replying(self, event: ClaimedEvent) -> None:
+        """Notes that the reply call for the event is about to be made: a worker that takes
+        the event again after a crash must not reply (LINE may have shown it already)."""
+        table = line_events
+        with self.bookkeeping_engine.begin() as connection:
+            connection.execute(
+                table.update()
+                .where(table.c.id == event.row, table.c.reply_at.is_(None))
+                .values(reply_at=time.time())
             )
 
     def finish(self, event: ClaimedEvent) -> bool:
