@@ -6,7 +6,10 @@ import time
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateTable
 
+from channels.line.event_store import line_events
 from console.staff import conversation_index
 from console.staff.models import AuditEntry, Conversation, Flag, Note, TrackerEvent
 from tests.console.rasa_events import Conversation as Events
@@ -105,17 +108,15 @@ def test_refresh_command_rebuilds(old_and_new):
 
 
 @pytest.fixture
-def line_events(db):
+def line_events_table(db):
     """The LINE channel's table (channels/line/event_store.py) beside Rasa's events."""
     from django.db import connections
 
-    with connections["tracker"].cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE line_events (id INTEGER PRIMARY KEY, event_id VARCHAR(64) UNIQUE "
-            "NOT NULL, conversation VARCHAR(255) NOT NULL, user_id VARCHAR(255), body TEXT, "
-            "received_at FLOAT NOT NULL, lease_owner VARCHAR(64), lease_until FLOAT, "
-            "attempts INTEGER NOT NULL DEFAULT 0, done_at FLOAT)"
-        )
+    connection = connections["tracker"]
+    with connection.cursor() as cursor:
+        # the channel's own table definition, in this database's dialect
+        dialect = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+        cursor.execute(str(CreateTable(line_events).compile(dialect=dialect[connection.vendor])))
         now = time.time()
         rows = [
             ("e-old", "old-one", "old-one", None, now - 30 * DAY),  # answered a month ago
@@ -130,7 +131,7 @@ def line_events(db):
                 "done_at) VALUES (%s, %s, %s, %s, %s, %s)",
                 [event_id, conversation, user, body, now - 31 * DAY, done_at],
             )
-    yield lambda: stored_line_events()
+    yield stored_line_events
     with connections["tracker"].cursor() as cursor:
         cursor.execute("DROP TABLE line_events")
 
@@ -143,17 +144,17 @@ def stored_line_events() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_deleting_a_person_deletes_their_stored_line_events(old_and_new, line_events):
+def test_deleting_a_person_deletes_their_stored_line_events(old_and_new, line_events_table):
     run("delete_conversation", "old-one")
-    assert line_events() == ["e-month", "e-recent"]
+    assert line_events_table() == ["e-month", "e-recent"]
 
 
 def test_retention_removes_line_events_answered_long_ago_and_nothing_unanswered(
-    old_and_new, line_events
+    old_and_new, line_events_table
 ):
     out = run("purge_old_conversations", "--days", "365", "--line-event-days", "7")
     # old-one's conversation goes whole (its 3 events, its LINE events); of "recent"'s
     # LINE events the one answered a month ago goes, yesterday's stays
     assert "Deleted 1 conversations (3 events)" in out
     assert "Deleted 1 LINE events answered over 7 days ago" in out
-    assert line_events() == ["e-recent"]
+    assert line_events_table() == ["e-recent"]
