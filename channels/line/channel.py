@@ -411,7 +411,7 @@ class LineInput(InputChannel):
             if answering and not again and not answering.marked_replying:
                 answering.marked_replying = True
                 try:
-                    self.store.mark_replying(answering.event)
+                    await asyncio.to_thread(self.store.mark_replying, answering.event)
                 except SQLAlchemyError as error:  # answer anyway
                     logger.warning(
                         "LINE event %s: reply not noted: %s", answering.event.event_id, error

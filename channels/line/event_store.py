@@ -87,7 +87,14 @@ class ClaimedEvent:
     replied_before: bool  # an earlier worker made the reply call (it may have arrived)
 
 
-BUSY = "busy"  # ``claim``: the conversation's next event is leased by another worker
+# SQLAlchemy 1.4 compiles no RETURNING for SQLite; SQLite (3.35+) and PostgreSQL run it.
+CLAIM = sa.text(
+    f"UPDATE {TABLE} SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1 "
+    f"WHERE id = (SELECT id FROM {TABLE} WHERE conversation = :conversation "
+    "AND done_at IS NULL ORDER BY id LIMIT 1) "
+    "AND done_at IS NULL AND (lease_owner IS NULL OR lease_until < :now) "
+    "RETURNING id, event_id, body, attempts, received_at, reply_at"
+)
 
 
 def event_key(event_id: Optional[str]) -> str:
@@ -194,50 +201,34 @@ class LineEventStore:
 
     # --- workers ---------------------------------------------------------------------
 
-    def claim(self, conversation: str) -> "ClaimedEvent | str | None":
-        """Leases the oldest unanswered event of ``conversation`` to this process.
+    def claim(self, conversation: str) -> Optional[ClaimedEvent]:
+        """Leases the oldest unanswered event of ``conversation`` to this process; None when
+        there is none or another worker holds its lease.
 
-        None: nothing left to answer; ``BUSY``: another worker holds that event's lease.
+        One statement: the row is chosen and leased under the database's row lock, so two
+        instances cannot both take it (PostgreSQL re-checks the conditions on the row the
+        other one changed; SQLite has one writer at a time).
         """
         now = time.time()
-        table = line_events
         self.ensure_schema()
         with self.bookkeeping_engine.begin() as connection:
             row = connection.execute(
-                sa.select(
-                    table.c.id,
-                    table.c.event_id,
-                    table.c.body,
-                    table.c.attempts,
-                    table.c.received_at,
-                    table.c.reply_at,
-                    table.c.lease_owner,
-                    table.c.lease_until,
-                )
-                .where(table.c.conversation == conversation, table.c.done_at.is_(None))
-                .order_by(table.c.id)
-                .limit(1)
+                CLAIM,
+                {
+                    "conversation": conversation,
+                    "owner": self.owner,
+                    "until": now + self.lease_seconds,
+                    "now": now,
+                },
             ).first()
-            if row is None:
-                return None
-            # Checked again in the UPDATE: another instance may take it in between.
-            claimed = connection.execute(
-                table.update()
-                .where(table.c.id == row.id, table.c.done_at.is_(None), self._free(now))
-                .values(
-                    lease_owner=self.owner,
-                    lease_until=now + self.lease_seconds,
-                    attempts=table.c.attempts + 1,
-                )
-            ).rowcount
-        if not claimed:
-            return BUSY
+        if row is None:
+            return None
         return ClaimedEvent(
             row=row.id,
             event_id=row.event_id,
             conversation=conversation,
             raw=json.loads(row.body or "{}"),
-            attempts=row.attempts + 1,
+            attempts=row.attempts,
             received_at=row.received_at,
             replied_before=row.reply_at is not None,
         )

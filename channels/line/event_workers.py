@@ -12,6 +12,9 @@ holds: events left by a process that died (their lease expired), events stored b
 instance that stopped before answering, and the rare event whose instance saw the
 conversation busy elsewhere just before the other worker finished. So every stored event
 is answered, by whichever instance is alive.
+
+The store's calls run on threads (``asyncio.to_thread``): a PostgreSQL round trip or a
+disk sync does not hold up the event loop, which goes on answering other patients.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Awaitable, Callable, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from channels.line.event_store import BUSY, ClaimedEvent, LineEventStore
+from channels.line.event_store import ClaimedEvent, LineEventStore
 
 logger = logging.getLogger(__name__)
 
@@ -72,15 +75,15 @@ class EventWorkers:
         self._stopping = True
         return not self._workers
 
-    def sweep(self) -> None:
+    async def sweep(self) -> None:
         """Wakes every conversation with unanswered events nobody holds."""
-        for conversation in self.store.waiting_conversations():
+        for conversation in await asyncio.to_thread(self.store.waiting_conversations):
             self.wake(conversation)
 
     async def _sweep_forever(self) -> None:
         while True:
             try:
-                self.sweep()
+                await self.sweep()
             except SQLAlchemyError as error:
                 logger.warning("LINE event store not readable: %s", error)
             await asyncio.sleep(self.sweep_seconds)
@@ -88,10 +91,9 @@ class EventWorkers:
     async def _work(self, conversation: str) -> None:
         try:
             while True:
-                claimed = self.store.claim(conversation)
-                if claimed is None or claimed == BUSY:
+                claimed = await asyncio.to_thread(self.store.claim, conversation)
+                if claimed is None:  # none left, or another instance is answering one
                     return
-                assert isinstance(claimed, ClaimedEvent)
                 await self._answer(claimed)
         except SQLAlchemyError as error:  # the sweep tries again once the database is back
             logger.warning("LINE events of %s wait: event store error %s", conversation, error)
@@ -116,7 +118,7 @@ class EventWorkers:
         renewed meanwhile): an answered event that stayed open would be answered again."""
         while True:
             try:
-                finished = self.store.finish(event)
+                finished = await asyncio.to_thread(self.store.finish, event)
                 break
             except SQLAlchemyError as error:
                 logger.warning("LINE event %s answered, not yet marked: %s", event.event_id, error)
@@ -132,7 +134,7 @@ class EventWorkers:
         while True:
             await asyncio.sleep(self.store.lease_seconds / 3)
             try:
-                if not self.store.renew(event):
+                if not await asyncio.to_thread(self.store.renew, event):
                     logger.warning("LINE event %s: lease lost while answering.", event.event_id)
                     return
             except SQLAlchemyError as error:

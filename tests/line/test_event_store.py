@@ -5,12 +5,12 @@ per conversation at a time in arrival order, taken again when a worker's lease e
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
+import uuid
 
 import pytest
 
-from channels.line.event_store import BUSY, ClaimedEvent, LineEventStore, NewEvent
+from channels.line.event_store import ClaimedEvent, LineEventStore, NewEvent
 from channels.line.event_workers import EventWorkers
 
 
@@ -19,9 +19,33 @@ def event(key: str, conversation: str = "U1", text: str = "hello") -> NewEvent:
     return NewEvent(key, conversation, conversation, raw)
 
 
-@pytest.fixture
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'tracker.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    """The embedded default's SQLite file, and PostgreSQL as at scale (when reachable)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    from bench.compare import fresh_database
+    from tests.scale.conftest import postgres_up
+
+    if not postgres_up():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    database = f"postgresql://postgres@127.0.0.1:5432/line_events_{uuid.uuid4().hex[:8]}"
+    fresh_database(database)
+    yield database
+    drop_database(database)
+
+
+def drop_database(url: str) -> None:
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    connection = psycopg2.connect(host=parsed.host, user=parsed.username, dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    connection.close()
 
 
 def test_a_redelivered_event_is_stored_once_even_by_another_process(url):
@@ -39,7 +63,7 @@ def test_one_conversation_in_order_one_at_a_time_others_alongside(url):
     a1 = store.claim("Ua")
     assert isinstance(a1, ClaimedEvent) and a1.event_id == "a1" and a1.attempts == 1
     assert a1.raw["message"]["text"] == "hello"
-    assert other.claim("Ua") == BUSY  # a1 is leased: a2 must wait for it
+    assert other.claim("Ua") is None  # a1 is leased: a2 must wait for it
     b1 = other.claim("Ub")
     assert isinstance(b1, ClaimedEvent) and b1.event_id == "b1"
     assert store.finish(a1)
@@ -55,7 +79,7 @@ def test_an_expired_lease_is_taken_again_and_the_dead_worker_cannot_finish(url):
     taken = dead.claim("U1")
     assert isinstance(taken, ClaimedEvent)
     alive = LineEventStore(url, lease_seconds=5)
-    assert alive.claim("U1") == BUSY
+    assert alive.claim("U1") is None
     assert alive.waiting_conversations() == []
     time.sleep(0.3)
     assert alive.waiting_conversations() == ["U1"]
@@ -65,12 +89,13 @@ def test_an_expired_lease_is_taken_again_and_the_dead_worker_cannot_finish(url):
     assert alive.renew(again) and alive.finish(again)
 
 
-def test_a_finished_event_keeps_no_message(url, tmp_path):
+def test_a_finished_event_keeps_no_message(url):
     store = LineEventStore(url, lease_seconds=5)
     store.add([event("e1", text="my phone is 0812345678")])
     store.finish(store.claim("U1"))  # type: ignore[arg-type]
-    with sqlite3.connect(tmp_path / "tracker.db") as connection:
-        rows = connection.execute("SELECT event_id, body, done_at FROM line_events").fetchall()
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT event_id, body, done_at FROM line_events").all()
+    store.close()
     assert rows[0][0] == "e1" and rows[0][1] is None and rows[0][2] is not None
 
 
@@ -137,7 +162,7 @@ def test_a_slow_turn_keeps_its_lease(url):
             seen_by_other.append(other.claim("U1"))
 
     run_workers(store, handle, lambda: store.unanswered() == 0)
-    assert seen_by_other == [BUSY] * 5
+    assert seen_by_other == [None] * 5
 
 
 def test_an_answered_event_is_marked_once_the_database_is_back(url, monkeypatch):
