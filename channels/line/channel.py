@@ -304,7 +304,7 @@ class LineInput(InputChannel):
         logger.info(
             "LINE event %s was handled before a restart: sending its answer%s.",
             event.event_id,
-            " (its reply call was made: not again)" if stored.replied_before else "",
+            " (its reply call was made: the same token again)" if stored.replied_before else "",
         )
         for index, batch in enumerate(to_line_batches(answer)):
             await self._send(event.user_id, event.reply_token if index == 0 else None, batch, index)
