@@ -144,9 +144,12 @@ class LineEventStore:
             return sa.create_engine(
                 self.url, poolclass=StaticPool, connect_args={"check_same_thread": False}
             )
-        # PostgreSQL. A few connections are enough: every transaction is a query or two.
+        # PostgreSQL. A few connections are enough: every transaction is a query or two. No
+        # pre-ping (a round trip per transaction): after a database restart the first use
+        # of a dead connection fails (the webhook answers 503, LINE redelivers; a worker
+        # tries again at the next sweep) and the pool reconnects.
         options = {} if durable else {"connect_args": {"options": "-c synchronous_commit=off"}}
-        return sa.create_engine(self.url, pool_size=5, pool_pre_ping=True, **options)
+        return sa.create_engine(self.url, pool_size=5, **options)
 
     @property
     def dialect(self) -> str:
