@@ -84,6 +84,10 @@ def defaults(values: Mapping[str, str]) -> dict[str, str]:
         "LINE_STAFF_ALERT_SUMMARY": "true",
         # The console's loop sending day-before booking reminders by LINE (0: off).
         "BOOKING_REMINDER_SECONDS": "60",
+        # Stored LINE events (channels/line/event_store.py): a worker's lease on the event
+        # it answers, and how long answered events' ids are kept to recognise redeliveries.
+        "LINE_EVENT_LEASE_SECONDS": "10",
+        "LINE_EVENT_RETENTION_DAYS": "7",
         # Staff console (console/, Django); see "For clinic staff" in the README.
         "CONSOLE_PORT": values.get("CONSOLE_PORT", "8000"),
         "CONSOLE_HOST": "127.0.0.1",
@@ -164,6 +168,11 @@ class Settings:
     def retention_days(self) -> int:
         """How long conversations are kept (quoted in the privacy notice)."""
         return int(self.env["RETENTION_DAYS"])
+
+    @property
+    def line_event_retention_days(self) -> int:
+        """How long answered LINE events' ids (no message) are kept to spot redeliveries."""
+        return int(self.env["LINE_EVENT_RETENTION_DAYS"])
 
     @property
     def rasa_public_url(self) -> str:

@@ -27,7 +27,8 @@ Channels (``mixed``: the patients take turns, rest, socketio, line, rest, ...):
   ``/webhooks/line/webhook``; the server must talk to the fake LINE API this harness runs
   (``--line-api-port``, access token ``LINE_CHANNEL_ACCESS_TOKEN``), which records the reply
   calls. Latency = webhook POST to the reply call arriving at the fake. Conversation id =
-  the LINE user id (``U`` + 32 hex digits); the profile gives the patient's language.
+  the LINE user id (``U`` + 32 hex digits); the profile gives the patient's language. A
+  webhook answered with an error (or a dropped connection) is redelivered, as LINE does.
 
 A turn fails on a non-200 answer, no answer within the timeout, or the "cannot answer right
 now" apology; the patient then stops (later messages are not sent).
@@ -61,6 +62,8 @@ from harness.line_webhook import body_of, text_event
 from line_api.signature import sign
 
 CHANNELS = ("rest", "socketio", "line")
+REDELIVERIES = 5  # LINE: webhook redelivery of an event not answered with 200
+REDELIVERY_PAUSE_S = 1.0
 
 # python-engineio 4.15 (locked with Rasa's python-socketio 5.18) builds its WebSocket
 # options with aiohttp >= 3.10's ClientWSTimeout; the lock has aiohttp 3.9.5, whose
@@ -361,21 +364,10 @@ class LineConversation(Conversation):
         line = self.target.line
         assert line is not None
         event = text_event(self.sender_id, message)
-        body = body_of(event)
         reply = line.expect_reply(self.sender_id, event["replyToken"])
         try:
             started = time.perf_counter()
-            async with self.target.session.post(
-                f"{self.target.url}/webhooks/line/webhook",
-                data=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Line-Signature": sign(line.channel_secret, body),
-                },
-            ) as response:
-                await response.read()
-                if response.status != 200:
-                    raise TurnFailed(f"HTTP {response.status}")
+            await self._deliver(event)
             try:
                 arrived, texts = await asyncio.wait_for(reply, self.target.timeout_s)
             except asyncio.TimeoutError:
@@ -386,6 +378,35 @@ class LineConversation(Conversation):
         if problem:
             raise TurnFailed(problem)
         return (arrived - started) * 1000
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        """POSTs the webhook; after an error answer or a broken connection it redelivers the
+        same event (same ``webhookEventId``, ``isRedelivery``), as LINE does when webhook
+        redelivery is on, only sooner (LINE waits longer between attempts)."""
+        line = self.target.line
+        assert line is not None
+        problem = ""
+        for attempt in range(REDELIVERIES + 1):
+            if attempt:
+                await asyncio.sleep(REDELIVERY_PAUSE_S)
+                event = {**event, "deliveryContext": {"isRedelivery": True}}
+            body = body_of(event)
+            try:
+                async with self.target.session.post(
+                    f"{self.target.url}/webhooks/line/webhook",
+                    data=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Line-Signature": sign(line.channel_secret, body),
+                    },
+                ) as response:
+                    await response.read()
+                    if response.status == 200:
+                        return
+                    problem = f"HTTP {response.status}"
+            except aiohttp.ClientError as error:
+                problem = type(error).__name__
+        raise TurnFailed(f"{problem} after {REDELIVERIES} redeliveries")
 
 
 CONVERSATIONS: dict[str, type[Conversation]] = {

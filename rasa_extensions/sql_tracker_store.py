@@ -14,12 +14,9 @@ the event loop waits for all of it. Two changes, the stored events and their ord
    multi-session tracker) is counted as before. Several instances stay correct: every turn
    reads its tracker under the conversation's lock, so the number is never older than the
    turn.
-2. SQLite only: SQLAlchemy 1.4 opens a new SQLite connection for every session (its
-   ``NullPool`` default for files) and SQLite's default rollback journal syncs the disk
-   several times per commit. Here connections are pooled and the database uses a
-   write-ahead log (``journal_mode=WAL``) with ``synchronous=FULL``: each commit is still on
-   disk before the patient is answered (one sync instead of several), and readers such as
-   the staff console no longer block Rasa's writes. PostgreSQL keeps Rasa's pool.
+2. SQLite only: pooled connections, a write-ahead log and one synced commit instead of
+   several (``assistant/sql_engine.py``, shared with the LINE event store); each commit is
+   still on disk before the patient is answered. PostgreSQL keeps Rasa's pool.
 
 Tried and dropped: committing on a worker thread so the event loop need not wait for the
 disk. Measured side by side (2026-12-05, 80 patients, 20 at a time): 89-96 replies/s with
@@ -33,7 +30,8 @@ from typing import Any, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy.pool import QueuePool
+
+from assistant.sql_engine import is_sqlite_file, pooled_sqlite_engine
 
 STORED_EVENTS = "_events_in_tracker_store"
 """Attribute on a tracker: how many of its events (from the start) the store holds."""
@@ -50,36 +48,12 @@ def stored_events(tracker: Any) -> Optional[int]:
     return getattr(tracker, STORED_EVENTS, None)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
-
-
-def pooled_sqlite_engine(url: Any) -> Any:
-    """An engine for a SQLite file: pooled connections, write-ahead log, synced commits."""
-    engine = sa.create_engine(
-        url,
-        poolclass=QueuePool,
-        # The store is used from the event loop's thread; pooled connections may be
-        # handed to another thread only after they were returned, which SQLite allows.
-        connect_args={"check_same_thread": False},
-    )
-    sa.event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
 class TunedSQLTrackerStore(SQLTrackerStore):
     """Rasa's ``SQLTrackerStore`` with changes 1 and 2; same constructor, same table."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
-            None,
-            "",
-            ":memory:",
-        ):
+        if is_sqlite_file(self.engine.url):
             url = self.engine.url
             self.engine.dispose()
             self.engine = pooled_sqlite_engine(url)

@@ -1,11 +1,15 @@
 """The Rasa input channel for the LINE Messaging API: ``LineInput`` (name ``line``).
 
 Webhook: ``POST /webhooks/line/webhook``. The signature is checked on the raw body before
-anything else; a valid request is acknowledged with 200 at once and its events are
-processed in the background (LINE retries slow webhooks), one conversation at a time, in
-the order they arrived. Redelivered events (same ``webhookEventId``) are processed once.
-On shutdown (SIGTERM, e.g. a rolling restart) the server first finishes the events it has
-acknowledged, for up to ``SHUTDOWN_DRAIN_SECONDS``: LINE will not send them again.
+anything else; a valid request's events are written to the event store
+(``channels/line/event_store.py``, the tracker store's database) and only then
+acknowledged with 200; a failed write answers 503, so LINE redelivers. Workers
+(``channels/line/event_workers.py``) answer the stored events in the background, one
+conversation at a time, in the order they arrived, across every instance; events left by a
+process that died are answered by the next one alive. Redelivered events (same
+``webhookEventId``) are stored, so answered, once. On shutdown (SIGTERM, e.g. a rolling
+restart) the server first finishes the events it is answering, for up to
+``SHUTDOWN_DRAIN_SECONDS``; what is left stays stored for another instance or the next start.
 
 One-to-one chats (conversation id = LINE user id):
 - text -> the assistant; postback -> its ``data`` (an intent payload) as the message;
@@ -25,8 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Mapping, Optional, Sequence, Text
+import uuid
+from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence, Text
 
 from rasa.core.channels.channel import (
     CollectingOutputChannel,
@@ -37,10 +44,19 @@ from rasa.core.channels.channel import (
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.language import LANGUAGES, requested_language
 from assistant.rich_menu import menu_name
 from assistant.texts import ChannelTexts
+from channels.line.event_store import (
+    ClaimedEvent,
+    LineEventStore,
+    NewEvent,
+    StoreUnavailable,
+    event_key,
+)
+from channels.line.event_workers import EventWorkers
 from channels.line.messages import text_messages, to_line_batches
 from channels.line.webhook import LineEvent, WebhookError, parse_webhook
 from line_api import signature
@@ -51,73 +67,25 @@ logger = logging.getLogger(__name__)
 CHANNEL_NAME = "line"
 GREETING_PAYLOAD = "/chat_greet"
 NOT_TEXT = {"sticker", "image", "video", "audio", "file", "location"}
-REMEMBERED_EVENTS = 10_000  # webhookEventIds kept to recognise redeliveries
 REMEMBERED_PROFILES = 10_000
 LOADING_AFTER_SECONDS = 0.5
 SHUTDOWN_DRAIN_SECONDS = 20.0
+EVENT_LEASE_SECONDS = 10.0
+SWEEP_SECONDS = 1.0
+MEMORY_STORE = "sqlite://"  # no event_store_url given: a database in memory (tests of parts)
+RETRY_KEYS = uuid.UUID("5b0c6f52-4f1e-4c36-9a3e-3f4f1d6c2a10")  # namespace of push retry keys
 
 
-class RecentIds:
-    """A bounded set of recently seen ids (oldest forgotten first)."""
+@dataclass
+class Answering:
+    """The stored event a worker task is answering (``ANSWERING``, a context variable, so
+    ``_send`` knows it without threading it through every handler)."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._ids: "OrderedDict[str, None]" = OrderedDict()
-
-    def add(self, key: str) -> bool:
-        """Adds ``key``; False if it was already there."""
-        if key in self._ids:
-            self._ids.move_to_end(key)
-            return False
-        self._ids[key] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
+    event: ClaimedEvent
+    marked_replying: bool = False
 
 
-Job = Callable[[], Awaitable[None]]
-
-
-class ConversationQueues:
-    """Runs jobs one at a time per conversation, in submission order; conversations in
-    parallel. A job's failure is logged and does not stop the next one."""
-
-    def __init__(self) -> None:
-        self._queues: Dict[str, Deque[Job]] = {}
-        self._tasks: set[asyncio.Task] = set()
-
-    def submit(self, key: str, job: Job) -> None:
-        queue = self._queues.get(key)
-        if queue is not None:
-            queue.append(job)
-            return
-        self._queues[key] = deque([job])
-        task = asyncio.get_running_loop().create_task(self._drain(key))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @property
-    def busy(self) -> int:
-        """Conversations with work in progress."""
-        return len(self._queues)
-
-    async def finish(self, timeout: float) -> bool:
-        """Waits until every submitted job has run (or ``timeout`` passes); True if all have."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._tasks and loop.time() < deadline:
-            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
-        return not self._tasks
-
-    async def _drain(self, key: str) -> None:
-        queue = self._queues[key]
-        while queue:
-            job = queue.popleft()
-            try:
-                await job()
-            except Exception:  # one failed event must not stop the conversation
-                logger.exception("LINE event for conversation %s failed.", key)
-        del self._queues[key]  # no await since the last check: nothing was added meanwhile
+ANSWERING: ContextVar[Optional[Answering]] = ContextVar("line_answering", default=None)
 
 
 class LoadingAnimation:
@@ -198,7 +166,13 @@ class LineInput(InputChannel):
             channel_secret=str(credentials["channel_secret"]),
             channel_access_token=str(credentials.get("channel_access_token") or ""),
             api_base_url=str(credentials.get("api_base_url") or DEFAULT_API_BASE_URL),
-            loading_after_seconds=_seconds(credentials.get("loading_after_seconds")),
+            loading_after_seconds=_seconds(
+                credentials.get("loading_after_seconds"), LOADING_AFTER_SECONDS
+            ),
+            event_store_url=str(credentials.get("event_store_url") or MEMORY_STORE),
+            event_lease_seconds=_seconds(
+                credentials.get("event_lease_seconds"), EVENT_LEASE_SECONDS
+            ),
         )
 
     def __init__(
@@ -207,6 +181,8 @@ class LineInput(InputChannel):
         channel_access_token: str,
         api_base_url: str = DEFAULT_API_BASE_URL,
         loading_after_seconds: float = LOADING_AFTER_SECONDS,
+        event_store_url: str = MEMORY_STORE,
+        event_lease_seconds: float = EVENT_LEASE_SECONDS,
     ) -> None:
         # Rasa sets the level of its own "rasa" logger only (LOG_LEVEL, --debug): follow it,
         # so that the channel's INFO lines (joins, unfollows, redeliveries) are logged too.
@@ -215,8 +191,12 @@ class LineInput(InputChannel):
         self.client = LineClient(channel_access_token, api_base_url)
         self.loading_after_seconds = loading_after_seconds
         self.texts = ChannelTexts()
-        self.seen_events = RecentIds(REMEMBERED_EVENTS)
-        self.queues = ConversationQueues()
+        if event_store_url == MEMORY_STORE:
+            logger.warning("LINE events kept in memory only (no event_store_url): lost on a crash.")
+        self.store = LineEventStore(event_store_url, max(1.0, event_lease_seconds))
+        self.workers = EventWorkers(self.store, self._handle_stored, SWEEP_SECONDS)
+        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._agent: Any = None
         self._profile_languages: "OrderedDict[str, Optional[str]]" = OrderedDict()
         self._menu_ids: Dict[str, str] = {}  # rich menu name -> id
 
@@ -225,6 +205,7 @@ class LineInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         line_webhook = Blueprint("line_webhook", __name__)
+        self._on_new_message = on_new_message
 
         @line_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -232,30 +213,39 @@ class LineInput(InputChannel):
 
         @line_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return self._receive(request, on_new_message)
+            return await self._receive(request)
+
+        @line_webhook.listener("after_server_start")
+        async def answer_stored_events(app: Any, *_: Any) -> None:
+            # The agent is loaded by now: answer what earlier processes left, then keep
+            # sweeping for events whose worker died.
+            self._agent = getattr(app.ctx, "agent", None)
+            self.workers.start_sweeping()
 
         @line_webhook.listener("before_server_stop")
         async def finish_acknowledged_events(*_: Any) -> None:
-            if self.queues.busy:
+            if self.workers.busy:
                 logger.info(
-                    "Stopping: finishing LINE events of %d conversations first.", self.queues.busy
+                    "Stopping: finishing LINE events of %d conversations first.",
+                    self.workers.busy,
                 )
-            if not await self.queues.finish(SHUTDOWN_DRAIN_SECONDS):
+            if not await self.workers.finish(SHUTDOWN_DRAIN_SECONDS):
                 logger.error(
-                    "Stopped with LINE events of %d conversations unanswered.", self.queues.busy
+                    "Stopped with LINE events of %d conversations unanswered (they stay "
+                    "stored: the next start or another instance answers them).",
+                    self.workers.busy,
                 )
 
         @line_webhook.listener("after_server_stop")
         async def close_client(*_: Any) -> None:
             await self.client.close()
+            self.store.close()
 
         return line_webhook
 
     # --- receiving -------------------------------------------------------------------
 
-    def _receive(
-        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> HTTPResponse:
+    async def _receive(self, request: Request) -> HTTPResponse:
         body: bytes = request.body or b""
         given = request.headers.get("X-Line-Signature")
         if not given:
@@ -269,14 +259,58 @@ class LineInput(InputChannel):
         except WebhookError as error:
             logger.warning("LINE webhook rejected: %s", error)
             return response.json({"error": str(error)}, status=400)
-        agent = getattr(request.app.ctx, "agent", None)
-        for event in events:
-            if event.event_id and not self.seen_events.add(event.event_id):
-                logger.info("LINE event %s delivered again: already handled.", event.event_id)
-                continue
-            key = event.chat_id or event.event_id or "unknown"
-            self.queues.submit(key, _bind(self._handle_event, event, on_new_message, agent))
+        if self._agent is None:
+            self._agent = getattr(request.app.ctx, "agent", None)
+        if not events:  # LINE's verification request
+            return response.json({})
+        stored = [_to_store(event) for event in events]
+        try:
+            # On a thread: the event loop answers other patients while the disk syncs.
+            new = set(await asyncio.to_thread(self.store.add, stored))
+        except StoreUnavailable as error:
+            # Nothing acknowledged that was not stored: LINE redelivers after an error.
+            logger.error("LINE events not stored, answered 503 for redelivery: %s", error)
+            return response.json({"error": "try again later"}, status=503)
+        for event in stored:
+            if event.event_id in new:
+                self.workers.wake(event.conversation)
+            else:
+                logger.info("LINE event %s delivered again: already stored.", event.event_id)
         return response.json({})
+
+    async def _handle_stored(self, stored: ClaimedEvent) -> None:
+        """Answers one stored event (a worker holds its lease)."""
+        assert self._on_new_message is not None, "blueprint() not called"
+        ANSWERING.set(Answering(stored))  # this worker task's own context
+        event = LineEvent(stored.raw)
+        if stored.attempts > 1 and await self._resend_if_processed(event, stored):
+            return
+        await self._handle_event(event, self._on_new_message, self._agent)
+
+    async def _resend_if_processed(self, event: LineEvent, stored: ClaimedEvent) -> bool:
+        """An event taken again after its worker died: if the assistant had already
+        handled it (its message is in the tracker), send that turn's answer instead of
+        handling the message a second time. True when it was found.
+
+        If the dead worker had made the reply call, LINE may or may not have received it: the
+        reply is made again with the same token; LINE accepts it only if the first never
+        arrived (``_send``). Pushes carry retry keys derived from the event, so LINE drops
+        those it had delivered already.
+        """
+        if not (event.event_id and event.user_id and self._agent):
+            return False
+        tracker = await self._agent.tracker_store.retrieve(event.user_id)
+        answer = turn_answer(tracker.events if tracker else [], event.event_id)
+        if answer is None:
+            return False
+        logger.info(
+            "LINE event %s was handled before a restart: sending its answer%s.",
+            event.event_id,
+            " (its reply call was made: the same token again)" if stored.replied_before else "",
+        )
+        for index, batch in enumerate(to_line_batches(answer)):
+            await self._send(event.user_id, event.reply_token if index == 0 else None, batch, index)
+        return True
 
     async def _handle_event(
         self,
@@ -359,21 +393,49 @@ class LineInput(InputChannel):
             await loading.stop()
         batches = to_line_batches(collector.messages)
         for index, batch in enumerate(batches):
-            await self._send(user_id, event.reply_token if index == 0 else None, batch)
+            await self._send(user_id, event.reply_token if index == 0 else None, batch, index)
 
     async def _send(
-        self, user_id: str, reply_token: Optional[str], messages: Sequence[Mapping[str, Any]]
+        self,
+        user_id: str,
+        reply_token: Optional[str],
+        messages: Sequence[Mapping[str, Any]],
+        batch: int = 0,
     ) -> None:
-        """Reply if the token still works, else push (LINE delivers a push once per key)."""
+        """Reply if the token still works, else push (LINE delivers a push once per key).
+
+        ``batch``: which batch of the event's answer this is; with the event's id it makes
+        the push's retry key, so the same batch pushed again after a restart is dropped.
+        """
         if not messages:
             return
+        answering = ANSWERING.get()
+        again = bool(answering and answering.event.replied_before)
         if reply_token:
+            if answering and not again and not answering.marked_replying:
+                answering.marked_replying = True
+                try:
+                    await asyncio.to_thread(self.store.mark_replying, answering.event)
+                except SQLAlchemyError as error:  # answer anyway
+                    logger.warning(
+                        "LINE event %s: reply not noted: %s", answering.event.event_id, error
+                    )
             try:
                 await self.client.reply(reply_token, messages)
                 return
             except LineApiError as error:
+                if again and error.status == 400:
+                    # The reply call made before the restart used the token: LINE showed
+                    # that answer then (an expired token looks the same: see docs/line.md).
+                    logger.info("LINE reply token already used: the answer was delivered.")
+                    return
                 logger.warning("LINE reply failed (%s): pushing instead.", error)
-        await self.client.push(user_id, messages)
+        retry_key = (
+            str(uuid.uuid5(RETRY_KEYS, f"{answering.event.event_id}/{batch}"))
+            if answering
+            else None
+        )
+        await self.client.push(user_id, messages, retry_key=retry_key)
 
     async def _link_menu(self, user_id: str, language: str) -> None:
         """Shows the user the rich menu of ``language`` (after a language switch).
@@ -428,15 +490,30 @@ class LineInput(InputChannel):
         return await self._profile_language(user_id) or self.texts.default_language
 
 
-def _seconds(value: Any) -> float:
-    """``loading_after_seconds`` from the credentials file (empty: the default)."""
+def _to_store(event: LineEvent) -> NewEvent:
+    key = event_key(event.event_id)
+    return NewEvent(key, event.chat_id or key, event.user_id, event.raw)
+
+
+def turn_answer(events: Sequence[Any], line_event_id: str) -> Optional[list[Dict[str, Any]]]:
+    """The bot messages that followed the user message of LINE event ``line_event_id``
+    in a conversation's events (Rasa ``Event`` objects), as the turn's collector held
+    them; None when that message is not there."""
+    answer: Optional[list[Dict[str, Any]]] = None
+    for event in events:
+        name = getattr(event, "type_name", "")
+        if name == "user":
+            if answer is not None:
+                break
+            if (getattr(event, "metadata", None) or {}).get("line_event_id") == line_event_id:
+                answer = []
+        elif name == "bot" and answer is not None:
+            answer.append({"text": event.text, **(event.data or {})})
+    return answer
+
+
+def _seconds(value: Any, default: float) -> float:
+    """A number of seconds from the credentials file (empty: ``default``)."""
     if value is None or str(value).strip() == "":
-        return LOADING_AFTER_SECONDS
+        return default
     return max(0.0, float(value))
-
-
-def _bind(handler: Callable[..., Awaitable[None]], *args: Any) -> Job:
-    async def job() -> None:
-        await handler(*args)
-
-    return job

@@ -6,7 +6,10 @@ import time
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateTable
 
+from channels.line.event_store import line_events
 from console.staff import conversation_index
 from console.staff.models import AuditEntry, Conversation, Flag, Note, TrackerEvent
 from tests.console.rasa_events import Conversation as Events
@@ -102,3 +105,56 @@ def test_refresh_command_rebuilds(old_and_new):
     out = run("refresh_conversation_index", "--rebuild")
     assert "2 conversations rebuilt" in out
     assert Conversation.objects.count() == 2
+
+
+@pytest.fixture
+def line_events_table(db):
+    """The LINE channel's table (channels/line/event_store.py) beside Rasa's events."""
+    from django.db import connections
+
+    connection = connections["tracker"]
+    with connection.cursor() as cursor:
+        # the channel's own table definition, in this database's dialect
+        dialect = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+        cursor.execute(str(CreateTable(line_events).compile(dialect=dialect[connection.vendor])))
+        now = time.time()
+        rows = [
+            ("e-old", "old-one", "old-one", None, now - 30 * DAY),  # answered a month ago
+            ("e-pending", "old-one", "old-one", '{"text": "0812345678"}', None),
+            ("e-group", "C-group", "old-one", '{"text": "in a group"}', None),
+            ("e-recent", "recent", "recent", None, now - DAY),
+            ("e-month", "recent", "recent", None, now - 30 * DAY),
+        ]
+        for event_id, conversation, user, body, done_at in rows:
+            cursor.execute(
+                "INSERT INTO line_events (event_id, conversation, user_id, body, received_at, "
+                "done_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                [event_id, conversation, user, body, now - 31 * DAY, done_at],
+            )
+    yield stored_line_events
+    with connections["tracker"].cursor() as cursor:
+        cursor.execute("DROP TABLE line_events")
+
+
+def stored_line_events() -> list[str]:
+    from django.db import connections
+
+    with connections["tracker"].cursor() as cursor:
+        cursor.execute("SELECT event_id FROM line_events ORDER BY event_id")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_deleting_a_person_deletes_their_stored_line_events(old_and_new, line_events_table):
+    run("delete_conversation", "old-one")
+    assert line_events_table() == ["e-month", "e-recent"]
+
+
+def test_retention_removes_line_events_answered_long_ago_and_nothing_unanswered(
+    old_and_new, line_events_table
+):
+    out = run("purge_old_conversations", "--days", "365", "--line-event-days", "7")
+    # old-one's conversation goes whole (its 3 events, its LINE events); of "recent"'s
+    # LINE events the one answered a month ago goes, yesterday's stays
+    assert "Deleted 1 conversations (3 events)" in out
+    assert "Deleted 1 LINE events answered over 7 days ago" in out
+    assert line_events_table() == ["e-recent"]
