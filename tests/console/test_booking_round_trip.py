@@ -5,13 +5,13 @@ confirmation live on their socket; a reviewer sees the request masked."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 
 from assistant.clinic import clinic
 from harness.assistant_client import AssistantClient, wait_until
+from harness.socket_patient import SocketPatient
 from tests.console.staff_session import STAFF_PASSWORD, StaffSession
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,38 +26,23 @@ def open_weekday():
 
 
 def test_web_patient_books_staff_confirm_patient_told_live(console_stack):
-    import socketio
-
     assistant = AssistantClient(console_stack.rasa_url, console_stack.token)
-    received: list[dict] = []
-    confirmed = threading.Event()
-    session: dict[str, str] = {}
-    client = socketio.Client(reconnection=False)
-
-    @client.on("session_confirm")
-    def on_confirm(session_id):
-        session["id"] = session_id if isinstance(session_id, str) else session_id.get("session_id")
-        confirmed.set()
-
-    @client.on("bot_uttered")
-    def on_bot(message):
-        received.append(message)
-
-    def say(text: str, users: int) -> None:
-        client.emit("user_uttered", {"message": text, "session_id": session["id"]})
-        assert wait_until(
-            lambda: (
-                len(assistant.user_events(session["id"])) == users
-                and assistant.tracker(session["id"])["latest_action_name"] == "action_listen"
-            ),
-            timeout=30,
-        ), text
 
     day = open_weekday()
-    client.connect(console_stack.rasa_url, transports=["polling"], socketio_path="/socket.io")
-    try:
-        client.emit("session_request", {"session_id": None})
-        assert confirmed.wait(20)
+    with SocketPatient(console_stack.rasa_url) as patient:
+        session = {"id": patient.session_id}
+        received = patient.received
+
+        def say(text: str, users: int) -> None:
+            patient.say(text)
+            assert wait_until(
+                lambda: (
+                    len(assistant.user_events(session["id"])) == users
+                    and assistant.tracker(session["id"])["latest_action_name"] == "action_listen"
+                ),
+                timeout=30,
+            ), text
+
         answers = ["I'd like to book a consultation", "/chat_affirm", "Somchai Jaidee",
                    "0812345678", f"{day:%d/%m/%Y} 10am", "Psoriasis",
                    '/chat_deny{"booking_field": "no_note"}', "/chat_affirm"]  # fmt: skip
@@ -96,5 +81,3 @@ def test_web_patient_books_staff_confirm_patient_told_live(console_stack):
         masked = reviewer.get("/bookings/")
         assert reference in masked and "Somchai" not in masked and "081-234-5678" not in masked
         assert "booking-decision" not in masked
-    finally:
-        client.disconnect()

@@ -7,12 +7,11 @@ tracker), hands back, and the assistant answers the patient again.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import requests
 
 from harness.assistant_client import AssistantClient, wait_until
+from harness.socket_patient import SocketPatient
 from tests.console.staff_session import (
     STAFF_PASSWORD,
     THAI_REPLY,
@@ -41,48 +40,23 @@ def test_rest_patient_handoff_thai_reply_hand_back(console_stack, assistant, nur
 
 
 def test_web_patient_gets_the_staff_reply_on_their_socket(console_stack, assistant, nurse):
-    import socketio
-
-    received: list[dict] = []
-    confirmed = threading.Event()
-    session: dict[str, str] = {}
-    client = socketio.Client(reconnection=False)
-
-    @client.on("session_confirm")
-    def on_confirm(session_id):
-        session["id"] = session_id if isinstance(session_id, str) else session_id.get("session_id")
-        confirmed.set()
-
-    @client.on("bot_uttered")
-    def on_bot(message):
-        received.append(message)
-
-    client.connect(console_stack.rasa_url, transports=["polling"], socketio_path="/socket.io")
-    try:
-        client.emit("session_request", {"session_id": None})
-        assert confirmed.wait(20)
-        client.emit(
-            "user_uttered",
-            {
-                "message": "ขอคุยกับเจ้าหน้าที่ค่ะ",
-                "session_id": session["id"],
-                "metadata": {"language": "th"},
-            },
-        )
+    with SocketPatient(console_stack.rasa_url) as patient:
+        patient.say("ขอคุยกับเจ้าหน้าที่ค่ะ", {"language": "th"})
+        received = patient.received
         assert wait_until(lambda: received, timeout=30), "the handoff answer reaches the socket"
         assert wait_until(
-            lambda: any(e["event"] == "pause" for e in assistant.tracker(session["id"])["events"]),
+            lambda: any(
+                e["event"] == "pause" for e in assistant.tracker(patient.session_id)["events"]
+            ),
             10,
         )
-        pk = conversation_pk(nurse, session["id"])
+        pk = conversation_pk(nurse, patient.session_id)
         nurse.post(f"/conversations/{pk}/claim/", {})
         nurse.post(f"/conversations/{pk}/reply/", {"text": THAI_REPLY})
-        assert wait_until(lambda: any(m.get("text") == THAI_REPLY for m in received), timeout=20)
+        assert wait_until(lambda: THAI_REPLY in patient.texts(), timeout=20)
         delivered = next(m for m in received if m.get("text") == THAI_REPLY)
         assert (delivered.get("metadata") or {}).get("staff") is True
         nurse.post(f"/conversations/{pk}/hand-back/", {})
-    finally:
-        client.disconnect()
 
 
 def test_signed_out_and_reviewer_get_nothing_from_the_running_console(console_stack):
