@@ -24,6 +24,8 @@ import yaml
 
 MAX_TOKENS_PER_WORD = 8
 CONDITION, POPULATION, AGE = "condition", "population", "age"
+NOBODY = "nobody"  # a word of `not_about_the_patient`: matched, then dropped
+MOTHERS = frozenset({"pregnant", "breastfeeding"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class PatientContextMatcher:
             for value, words in data[section].items():
                 for word in [*words.get("en", []), *words.get("th", [])]:
                     self._words.setdefault(_key(word), (kind, value))
+        ignored = data.get("not_about_the_patient") or {}
+        for word in [*ignored.get("en", []), *ignored.get("th", [])]:
+            self._words[_key(word)] = (NOBODY, "")
         ages = data["ages"]
         self._age_patterns = [re.compile(p, re.IGNORECASE) for p in ages["patterns"]]
         self._child_below = int(ages["child_below"])
@@ -74,9 +79,15 @@ class PatientContextMatcher:
         """Everything ``text`` names, in order; the longest word wins where words overlap.
 
         An age also names the population it falls in (a 6-year-old is a child), and then
-        wins over a population word ("my son is 15": teen, not child).
+        wins over a population word ("my son is 15": teen, not child). Pregnancy and
+        breastfeeding win over a child named in the same message (her baby).
         """
-        found = self._words_in(tokens)
+        found = [f for f in self._words_in(tokens) if f.kind != NOBODY]
+        named = {f.value for f in found if f.kind == POPULATION}
+        if named & MOTHERS:
+            # A pregnant or breastfeeding patient asks about herself: the child she
+            # mentions ("ลูก 2 เดือน", "the baby") is not who the question is about.
+            found = [f for f in found if f.kind != POPULATION or f.value in MOTHERS]
         ages = self._ages_in(text)
         if ages:
             found = [f for f in found if f.kind != POPULATION]

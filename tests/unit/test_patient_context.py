@@ -37,6 +37,14 @@ def named(text: str) -> dict[str, str]:
         ("does it help vitiligo", {"condition": "vitiligo"}),
         ("I have hand eczema", {"condition": "other_dermatitis"}),  # the longest word wins
         ("acne scars on my cheeks", {"condition": "scars"}),
+        # her baby is not who the question is about
+        ("ให้นมลูกอยู่ค่ะ ลูก 3 เดือน ทำได้ไหม", {"population": "breastfeeding"}),
+        ("pregnant with my second child, is it safe", {"population": "pregnant"}),
+        # since childhood names nobody; the condition is still named
+        ("เป็นผื่นภูมิแพ้ตั้งแต่เด็ก ทำได้ไหม", {"condition": "atopic_dermatitis"}),
+        ("I've had eczema since I was a kid", {"condition": "atopic_dermatitis"}),
+        ("my childhood eczema came back", {"condition": "atopic_dermatitis"}),
+        ("my kid has eczema", {"population": "child", "condition": "atopic_dermatitis"}),
     ],
 )
 def test_what_a_message_names(text, expected):
