@@ -48,6 +48,8 @@ DEFAULT_CONFIG: Dict[Text, Any] = {
     "max_iter": 3000,
     # Stopping tolerance of the solver (scikit-learn's default: 1e-4).
     "tol": 1e-4,
+    # "balanced": each label weighs the same in the fit however many examples it has.
+    "class_weight": None,
 }
 
 
@@ -125,7 +127,11 @@ class TfidfTextModel:
         idf = {name: vectorizer.idf_ for name, vectorizer in vectorizers.items()}
         features = cls._stack(vectorizers, idf, words, characters)
         classifier = LogisticRegression(
-            C=config["C"], max_iter=config["max_iter"], tol=config["tol"], random_state=42
+            C=config["C"],
+            max_iter=config["max_iter"],
+            tol=config["tol"],
+            class_weight=config.get("class_weight"),
+            random_state=42,
         )
         with warnings.catch_warnings():
             # A low max_iter is a deliberate early stop (config.yml says why), not a failure.
