@@ -109,7 +109,7 @@ def test_full_booking_in_english_takes_eight_messages_and_alerts_staff(
     assert wait_until(
         lambda: any(
             a["conversation_id"] == sender and a["reason"] == "booking_request"
-            and request["reference"] in a["summary"]
+            and request["reference"] in a["details"]
             for a in staff_hook.received
         )
     )  # fmt: skip

@@ -12,14 +12,30 @@ import pytest
 
 from assistant.paths import MODEL_PATH
 from bench.load import check_consistency
+from harness.fake_line_api import FakeLineApi
 from harness.line_webhook import LineWebhookSender, text_event
 from ops.stack import make_stack
-from tests.line.conftest import ARTIFACTS, CHANNEL_SECRET, LinePatient, line_overrides
+from tests.line.conftest import (
+    ACCESS_TOKEN,
+    ARTIFACTS,
+    CHANNEL_SECRET,
+    LinePatient,
+    line_overrides,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PATIENTS = 30
 QUESTIONS = ["สเต็มเซลล์คืออะไร", "ราคาเท่าไหร่คะ", "ปลอดภัยไหม"]
+
+
+@pytest.fixture
+def line_api() -> FakeLineApi:
+    """A fake LINE API of this test's own: the kill tears reply calls in half (LINE would
+    answer them 400, and the fake records them as rejected), which must not count against
+    the other LINE tests sharing the session's fake."""
+    with FakeLineApi(token=ACCESS_TOKEN) as api:
+        yield api
 
 
 def reply_order(patient: LinePatient, tokens: list[str]) -> list[int]:
