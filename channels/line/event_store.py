@@ -238,15 +238,7 @@ class LineEventStore:
 
     def renew(self, event: ClaimedEvent) -> bool:
         """Extends the lease; False when it was lost (it expired and another worker took it)."""
-        table = line_events
-        with self.bookkeeping_engine.begin() as connection:
-            return bool(
-                connection.execute(
-                    table.update()
-                    .where(table.c.id == event.row, table.c.lease_owner == self.owner)
-                    .values(lease_until=time.time() + self.lease_seconds)
-                ).rowcount
-            )
+        return self._update_if_ours(event, lease_until=time.time() + self.lease_seconds)
 
     def mark_replying(self, event: ClaimedEvent) -> None:
         """Notes that the reply call for the event is about to be made: a worker that takes
@@ -261,13 +253,19 @@ class LineEventStore:
 
     def finish(self, event: ClaimedEvent) -> bool:
         """Marks the event answered and deletes its message; False when the lease was lost."""
+        return self._update_if_ours(
+            event, done_at=time.time(), body=None, lease_owner=None, lease_until=None
+        )
+
+    def _update_if_ours(self, event: ClaimedEvent, **values: Any) -> bool:
+        """Updates the event's row while this worker holds its lease; False otherwise."""
         table = line_events
         with self.bookkeeping_engine.begin() as connection:
             return bool(
                 connection.execute(
                     table.update()
                     .where(table.c.id == event.row, table.c.lease_owner == self.owner)
-                    .values(done_at=time.time(), body=None, lease_owner=None, lease_until=None)
+                    .values(**values)
                 ).rowcount
             )
 
