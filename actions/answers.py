@@ -17,11 +17,12 @@ from actions.replies import (
     knowledge_buttons,
     language_of,
     latest_intent,
+    render,
     send,
     send_reply,
 )
 from assistant.answer_choice import PatientContext, Previous, choose
-from assistant.conversation import bot_metadata, current_session, newest_first
+from assistant.conversation import REPORTED_SYMPTOM_KEY, bot_metadata, current_session, newest_first
 from assistant.feedback import should_ask as should_ask_rating
 from assistant.handoff import EMERGENCY
 from assistant.language import choose_language, language_or_default
@@ -123,6 +124,19 @@ def answer_intent(
     )
     if choice:
         messages, reply = knowledge_answer(choice, language, tracker)
+        reported = (tracker.latest_message or {}).get(REPORTED_SYMPTOM_KEY)
+        if reported:
+            # Before the disclaimer: the answer first, then what to do if it is happening
+            # now. It carries the answer's topic: not an emergency answer, which would mark
+            # the conversation urgent for staff (console/staff/conversation_events.py).
+            note = render(
+                CONTENT.messages["safety.reported_symptom"],
+                language,
+                {"symptom": str(reported.get("matched") or "")},
+                topic=choice.topic,
+                safety_note="reported_symptom",
+            )
+            messages[-1:-1] = note
         # Not while staff have the conversation, nor in the middle of the booking form.
         ask = (
             should_ask_rating(tracker.events)

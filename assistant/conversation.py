@@ -101,9 +101,17 @@ def intent_of(event: Event) -> tuple[str, Optional[float]]:
     return intent.get("name") or "", intent.get("confidence")
 
 
+# Parse-data keys the safety net sets (nlu_components/red_flag_override.py): ``safety_net``
+# when it forced the emergency or distress intent; ``reported_symptom`` when an emergency
+# symptom was told as history or hearsay beside a knowledge question (answered, then the
+# emergency line).
+SAFETY_NET_KEY = "safety_net"
+REPORTED_SYMPTOM_KEY = "reported_symptom"
+
+
 def safety_net_of(event: Event) -> dict[str, Any]:
     """What the rule-based safety net recorded on a user event (empty when it did nothing)."""
-    return (event.get("parse_data") or {}).get("safety_net") or {}
+    return (event.get("parse_data") or {}).get(SAFETY_NET_KEY) or {}
 
 
 def handoff_of(event: Event) -> dict[str, Any]:

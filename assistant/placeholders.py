@@ -29,6 +29,8 @@ BOOKING_PLACEHOLDERS = (
     "landline_example",
     "international_example",
 )
+# Filled by the answer action: the symptom a patient told as history (safety.reported_symptom).
+ANSWER_PLACEHOLDERS = ("symptom",)
 
 
 def placeholder_values(

@@ -80,7 +80,8 @@ class PatientContextMatcher:
 
         An age also names the population it falls in (a 6-year-old is a child), and then
         wins over a population word ("my son is 15": teen, not child). Pregnancy and
-        breastfeeding win over a child named in the same message (her baby).
+        breastfeeding win over a child named in the same message (her baby) and over an
+        age.
         """
         found = [f for f in self._words_in(tokens) if f.kind != NOBODY]
         named = {f.value for f in found if f.kind == POPULATION}
@@ -90,11 +91,14 @@ class PatientContextMatcher:
             found = [f for f in found if f.kind != POPULATION or f.value in MOTHERS]
         ages = self._ages_in(text)
         if ages:
-            found = [f for f in found if f.kind != POPULATION]
+            # An age wins over the words that say how old someone is ("my daughter just
+            # turned 15": teen), not over pregnancy or breastfeeding ("I'm 35 and pregnant").
+            found = [f for f in found if f.kind != POPULATION or f.value in MOTHERS]
+            mother = any(f.kind == POPULATION for f in found)
             for age in ages:
                 found.append(age)
                 population = self.population_of_age(int(age.value))
-                if population:
+                if population and not mother:
                     found.append(Found(POPULATION, population, age.start, age.end, age.text))
         return sorted(found, key=lambda f: (f.start, f.kind))
 

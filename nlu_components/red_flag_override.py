@@ -21,12 +21,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.conversation import REPORTED_SYMPTOM_KEY, SAFETY_NET_KEY
 from nlu_components.red_flags import DISTRESS, EMERGENCY, RedFlagMatcher
 
 logger = logging.getLogger(__name__)
 
 LISTS_FILE = "red_flags.yml"
-SAFETY_NET_KEY = "safety_net"  # parse-data key: which rule fired (read by the console)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -42,6 +42,10 @@ class RedFlagOverride(GraphComponent):
             # Intent forced for each kind of red flag.
             "emergency_intent": "safety_emergency",
             "distress_intent": "safety_distress",
+            # A symptom told as history or hearsay ("I fainted last time I had blood
+            # taken, does it hurt?") keeps an intent with this prefix (a knowledge
+            # question); with any other intent it is forced to the emergency like the rest.
+            "history_keeps_intent_prefix": "therapy_",
         }
 
     def __init__(
@@ -98,7 +102,9 @@ class RedFlagOverride(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             found = self._matcher.match(text) if text and self._matcher else None
-            if found:
+            if found and not found.current and self._keeps_intent(message):
+                message.set(REPORTED_SYMPTOM_KEY, {"matched": found.matched}, add_to_output=True)
+            elif found:
                 self._force_intent(message, self._intents[found.kind])
                 message.set(
                     SAFETY_NET_KEY,
@@ -106,6 +112,10 @@ class RedFlagOverride(GraphComponent):
                     add_to_output=True,
                 )
         return messages
+
+    def _keeps_intent(self, message: Message) -> bool:
+        name = (message.get(INTENT) or {}).get("name") or ""
+        return name.startswith(self._config["history_keeps_intent_prefix"])
 
     @staticmethod
     def _force_intent(message: Message, intent: Text) -> None:

@@ -44,12 +44,28 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def _sentence_around(text: str, found: re.Match[str]) -> str:
+    """The sentence of ``text`` that holds ``found`` (Thai runs on: its spaces are gone)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, found.start())), default=0)
+    end = _SENTENCE_END.search(text, found.end())
+    return text[start : end.start() if end else len(text)]
+
+
 @dataclass(frozen=True)
 class RedFlag:
-    """What the safety net found: ``kind`` is ``emergency`` or ``distress``."""
+    """What the safety net found: ``kind`` is ``emergency`` or ``distress``.
+
+    ``current`` is False for an emergency symptom told as history or hearsay in a message
+    that asks a question ("I fainted last time I had blood taken, does it hurt?"): the
+    question is answered, followed by the emergency line, instead of the emergency answer.
+    """
 
     kind: str
     matched: str
+    current: bool = True
 
 
 def _compile(patterns: Mapping[str, Iterable[str]]) -> list[re.Pattern[str]]:
@@ -70,6 +86,11 @@ class RedFlagMatcher:
         self._emergency = _compile(lists[EMERGENCY])
         self._general_question = _compile(lists.get("general_question", {}))
         self._personal_now = _compile(lists.get("personal_now", {}))
+        self._history = _compile(lists.get("history", {}))
+        self._now = _compile(lists.get("now", {}))
+        self._asks_what_to_do = _compile(lists.get("asks_what_to_do", {}))
+        self._resolved = _compile(lists.get("resolved", {}))
+        self._asks = _compile(lists.get("asks_a_question", {}))
 
     @classmethod
     def from_file(cls, path: str | Path) -> "RedFlagMatcher":
@@ -91,11 +112,29 @@ class RedFlagMatcher:
             found = pattern.search(normalised)
             if found:
                 return RedFlag(DISTRESS, found.group())
-        for pattern in self._emergency:
-            for found in pattern.finditer(normalised):
-                if not self._is_general_question(normalised, found):
-                    return RedFlag(EMERGENCY, found.group())
-        return None
+        symptoms = [
+            found
+            for pattern in self._emergency
+            for found in pattern.finditer(normalised)
+            if not self._is_general_question(normalised, found)
+        ]
+        if not symptoms:
+            return None
+        current = not all(self._is_history(normalised, symptom) for symptom in symptoms)
+        return RedFlag(EMERGENCY, symptoms[0].group(), current)
+
+    def _is_history(self, text: str, symptom: re.Match[str]) -> bool:
+        """Told as history or hearsay, with nothing saying it is happening now (see the
+        ``history`` list's comment in content/red_flags.yml)."""
+        asks = "?" in text or any(p.search(text) for p in self._asks)
+        if not asks or any(p.search(text) for p in self._asks_what_to_do):
+            return False
+        sentence = _sentence_around(text, symptom)
+        for pattern in self._resolved:
+            sentence = pattern.sub(" ", sentence)
+        if any(p.search(sentence) for p in self._now):
+            return False
+        return any(p.search(sentence) for p in self._history)
 
     def _is_general_question(self, text: str, symptom: re.Match[str]) -> bool:
         if any(p.search(text) for p in self._personal_now):

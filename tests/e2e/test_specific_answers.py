@@ -135,3 +135,30 @@ def test_a_follow_up_is_never_taken_for_goodbye_or_out_of_scope(assistant, sende
     turns = answers(assistant, sender, "ค่าใช้จ่ายเท่าไหร่คะ", "แล้วประกันล่ะคะ", "ถ้าใช้นานๆ ล่ะ")
     for turn in turns[1:]:
         assert first(turn)["topic"] not in {"chat.goodbye", "chat.thanks", "chat.out_of_scope"}
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("I passed out once when they took my blood. Does the treatment hurt?", "en"),
+        ("เจาะเลือดทีไรเป็นลมทุกที ทำสเต็มเซลล์เจ็บไหมคะ", "th"),
+    ],
+)
+def test_a_symptom_told_as_history_gets_the_answer_then_the_emergency_line(
+    assistant, sender, text, language
+):
+    [turn] = answers(assistant, sender, text)
+    metadata = [bot_metadata(b) for b in turn]
+    assert metadata[0].get("question") == "therapy.procedure.pain", metadata
+    [note] = [b for b in turn if bot_metadata(b).get("safety_note") == "reported_symptom"]
+    assert "1669" in note["text"] and bot_metadata(note)["language"] == language
+    assert turn.index(note) == len(turn) - 2  # after the answer, before the disclaimer
+    # not the emergency answer (which would also mark the conversation urgent for staff)
+    assert all(m.get("topic") == "therapy.procedure" for m in metadata), metadata
+
+
+def test_the_same_symptom_happening_now_is_still_the_emergency(assistant, sender):
+    [turn] = answers(
+        assistant, sender, "I passed out once before, and I just fainted again now. Does it hurt?"
+    )
+    assert first(turn)["topic"] == "safety.emergency"

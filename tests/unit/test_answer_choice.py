@@ -55,6 +55,26 @@ def test_a_child_named_in_the_message_gets_the_childrens_answer_before_the_condi
     assert choice.question == "therapy.eligibility.children"
 
 
+def _older_patient_asks(question, confidence):
+    patient = PatientContext(population="older", population_named_now=True)
+    data = {"question": {"name": question, "confidence": confidence}}
+    return choose(CONTENT, "therapy_eligibility", data, patient, Previous())
+
+
+def test_a_sure_specific_question_keeps_its_answer_when_a_kind_of_patient_is_named():
+    # "my mum (74) takes Olumiant, can she have it while on it?"
+    choice = _older_patient_asks("therapy.eligibility.current_medicines", 0.7)
+    assert choice.question == "therapy.eligibility.current_medicines"
+
+
+def test_an_unsure_or_general_question_takes_the_route_for_the_kind_of_patient_named():
+    unsure = _older_patient_asks("therapy.eligibility.current_medicines", 0.3)
+    general = _older_patient_asks("therapy.eligibility.am_i_suitable", 0.9)
+    other_population = _older_patient_asks("therapy.eligibility.children", 0.9)
+    assert unsure.question == general.question == other_population.question
+    assert general.question == "therapy.eligibility.older_age"
+
+
 def test_a_kind_of_patient_named_only_earlier_does_not_reroute_a_new_general_question():
     patient = PatientContext(population="child")
     choice = choose(

@@ -104,12 +104,16 @@ def test_knowledge_entries_are_sourced_and_reviewed(content):
 
 def test_every_placeholder_can_be_filled(content):
     from assistant.clinic import clinic
-    from assistant.placeholders import BOOKING_PLACEHOLDERS, placeholder_values
+    from assistant.placeholders import (
+        ANSWER_PLACEHOLDERS,
+        BOOKING_PLACEHOLDERS,
+        placeholder_values,
+    )
     from assistant.settings import settings
 
     for language in ("en", "th"):
         values = placeholder_values(language, clinic(), settings())
-        values |= {name: "x" for name in BOOKING_PLACEHOLDERS}
+        values |= {name: "x" for name in BOOKING_PLACEHOLDERS + ANSWER_PLACEHOLDERS}
         for reply in content.messages.values():
             for text in reply.messages[language]:
                 filled = text.format_map(values)

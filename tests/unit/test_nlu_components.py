@@ -11,8 +11,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.conversation import REPORTED_SYMPTOM_KEY, SAFETY_NET_KEY
 from assistant.paths import ROOT
-from nlu_components.red_flag_override import SAFETY_NET_KEY, RedFlagOverride
+from nlu_components.red_flag_override import RedFlagOverride
 from nlu_components.thai_english_tokenizer import ThaiEnglishTokenizer
 
 
@@ -84,7 +85,11 @@ def test_red_flag_override_forces_intent_after_load(tmp_path, storage, context):
     emergency = _classified("ฉีดเมื่อวาน ตอนนี้หายใจไม่ออกค่ะ", "therapy_safety", 0.97)
     distress = _classified("i want to die", "nlu_fallback", 0.3)
     ordinary = _classified("can it cause fever?", "therapy_safety", 0.91)
-    component.process([emergency, distress, ordinary])
+    history = _classified(
+        "I fainted last time I had blood taken, does it hurt?", "therapy_procedure", 0.6
+    )
+    history_unclear = _classified("I fainted last time I had blood taken, ok?", "nlu_fallback", 0.1)
+    component.process([emergency, distress, ordinary, history, history_unclear])
 
     assert emergency.get(INTENT) == {"name": "safety_emergency", "confidence": 1.0}
     assert emergency.get(INTENT_RANKING_KEY)[0]["name"] == "safety_emergency"
@@ -94,6 +99,14 @@ def test_red_flag_override_forces_intent_after_load(tmp_path, storage, context):
     assert ordinary.get(SAFETY_NET_KEY) is None
     # the forced property reaches the parse data Rasa stores in the tracker
     assert SAFETY_NET_KEY in emergency.as_dict(only_output_properties=True)
+    # a symptom told as history keeps a knowledge question, marked for the emergency line
+    assert history.get(INTENT) == {"name": "therapy_procedure", "confidence": 0.6}
+    assert history.get(REPORTED_SYMPTOM_KEY) == {"matched": "fainted"}
+    assert REPORTED_SYMPTOM_KEY in history.as_dict(only_output_properties=True)
+    assert history.get(SAFETY_NET_KEY) is None
+    # ... but with no knowledge question to answer it is the emergency, as before
+    assert history_unclear.get(INTENT)["name"] == "safety_emergency"
+    assert history_unclear.get(REPORTED_SYMPTOM_KEY) is None
 
 
 @pytest.mark.slow  # builds the tokenizer with its dictionary (about 9 s)

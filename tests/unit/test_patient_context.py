@@ -45,6 +45,19 @@ def named(text: str) -> dict[str, str]:
         ("I've had eczema since I was a kid", {"condition": "atopic_dermatitis"}),
         ("my childhood eczema came back", {"condition": "atopic_dermatitis"}),
         ("my kid has eczema", {"population": "child", "condition": "atopic_dermatitis"}),
+        # ages said in passing; an age wins over "daughter", not over pregnancy
+        ("my girl just turned 16, can she do it", {"population": "teen", "age": "16"}),
+        ("I'm 35 and pregnant, is it safe", {"population": "pregnant", "age": "35"}),
+        ("I'm 16 and pregnant", {"population": "pregnant", "age": "16"}),
+        ("I'm 2 weeks pregnant", {"population": "pregnant"}),
+        (
+            "my dad (81) has psoriasis",
+            {"population": "older", "age": "81", "condition": "psoriasis"},
+        ),
+        ("she's only 9", {"population": "child", "age": "9"}),
+        ("ลูกสาว 16 ปี ทำได้ไหมคะ", {"population": "teen", "age": "16"}),
+        ("พ่อ 72 เป็นสะเก็ดเงิน", {"population": "older", "age": "72", "condition": "psoriasis"}),
+        ("มีลูก 2 คน ให้นมลูกอยู่", {"population": "breastfeeding"}),
     ],
 )
 def test_what_a_message_names(text, expected):

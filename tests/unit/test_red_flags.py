@@ -39,6 +39,26 @@ def test_general_questions_are_not_emergencies(language, text):
     assert MATCHER.match(text) is None
 
 
+@pytest.mark.parametrize("language,text", _cases("history"))
+def test_a_symptom_told_as_history_beside_a_question_is_not_an_emergency_now(language, text):
+    found = MATCHER.match(text)
+    # (None: a general question, "มีคน...ไหม", which the older rule already lets through)
+    assert found is None or (found.kind == EMERGENCY and not found.current), found
+
+
+@pytest.mark.parametrize("language,text", _cases("history_but_now"))
+def test_history_words_do_not_hide_a_symptom_happening_now(language, text):
+    found = MATCHER.match(text)
+    assert found is not None and found.kind == EMERGENCY and found.current, found
+
+
+def test_a_skin_condition_spreading_is_not_redness_spreading_from_the_injection():
+    assert MATCHER.match("ด่างขาวลามขึ้นเรื่อยๆ ช่วยได้ไหมคะ") is None
+    assert MATCHER.match("ผื่นลามออกไปทั้งแขน สเต็มเซลล์ช่วยได้ไหม") is None
+    assert MATCHER.match("ที่ฉีดแดงลามค่ะ").current
+    assert MATCHER.match("รอยแดงเริ่มลามจากจุดที่ฉีด").current
+
+
 def test_list_is_big_enough_to_mean_something():
     for kind in ("emergency", "distress"):
         for language in ("en", "th"):
