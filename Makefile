@@ -27,6 +27,10 @@ check: setup
 	@.venv/bin/lint-imports --no-cache
 	@.venv/bin/mypy
 
+# Only when its inputs changed (ops/train.py); `make train` after editing data or content.
+train: setup
+	@$(PY) -m ops.train
+
 validate: setup
 	@$(PY) -m rasa data validate --fail-on-warnings
 

@@ -462,6 +462,9 @@ async def run_load(
     if channel not in (*CHANNELS, "mixed"):
         raise ValueError(f"unknown channel {channel!r}")
     result = result if result is not None else LoadResult()
+    # Loaded before the clock starts: the first reply's check would otherwise load the
+    # channel texts (about 2 s, blocking this loop) inside every in-flight measurement.
+    apologies()
     queue: asyncio.Queue[tuple[int, Patient]] = asyncio.Queue()
     for index, patient in enumerate(crowd):
         queue.put_nowait((index, patient))
