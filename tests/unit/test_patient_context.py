@@ -58,6 +58,8 @@ def named(text: str) -> dict[str, str]:
         ("ลูกสาว 16 ปี ทำได้ไหมคะ", {"population": "teen", "age": "16"}),
         ("พ่อ 72 เป็นสะเก็ดเงิน", {"population": "older", "age": "72", "condition": "psoriasis"}),
         ("มีลูก 2 คน ให้นมลูกอยู่", {"population": "breastfeeding"}),
+        ("เป็นเรื้อนกวางมานาน", {"condition": "psoriasis"}),  # the older Thai name
+        ("เป็นผื่นแพ้ที่ข้อพับค่ะ", {"condition": "atopic_dermatitis"}),
     ],
 )
 def test_what_a_message_names(text, expected):
@@ -71,6 +73,7 @@ def test_what_a_message_names(text, expected):
         "ลูกค้าถามว่าราคาเท่าไหร่",  # ลูก (child) inside ลูกค้า (customer)
         "what are the side effects",
         "เป็นมา 5 ปีแล้ว",  # how long, not an age
+        "เคยเป็นผื่นแพ้ยา",  # a drug rash is not eczema
     ],
 )
 def test_words_inside_other_words_and_durations_name_nothing(text):
