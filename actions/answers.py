@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import alert_staff
+from actions.handoff import alert_staff, consecutive_misses
 from actions.replies import (
     CLINIC,
     CONTENT,
@@ -29,6 +29,7 @@ from assistant.language import choose_language, language_or_default
 
 SAFETY_INTENTS = {"safety_emergency": "safety.emergency", "safety_distress": "safety.distress"}
 CLINIC_INTENTS = {"clinic_location", "clinic_hours", "clinic_contact"}
+CONDITIONS_INTENT = "therapy_conditions"
 PATIENT_SLOTS = ("condition", "population")
 FORMS_KEEPING_LANGUAGE = ("booking_form", "booking_change_form")
 
@@ -108,6 +109,26 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         answer_intent(dispatcher, tracker, latest_intent(tracker), language_of(tracker))
+        return []
+
+
+class ActionFallback(Action):
+    """Not understood: a message that names a condition gets what is known about that
+    condition ("psoriasis?", "seborrheic dermatitis?"); otherwise ask to rephrase, and the
+    second time in a row offer staff."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        language = language_of(tracker)
+        if patient_context(tracker).condition_named_now:
+            answer_intent(dispatcher, tracker, CONDITIONS_INTENT, language)
+            return []
+        key = "handoff.offer" if consecutive_misses(tracker) >= 2 else "chat.fallback"
+        send_reply(dispatcher, key, language)
         return []
 
 

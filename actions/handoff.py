@@ -102,20 +102,6 @@ def consecutive_misses(tracker: Tracker) -> int:
     return misses
 
 
-class ActionFallback(Action):
-    """Not understood: ask to rephrase; the second time in a row, offer staff."""
-
-    def name(self) -> Text:
-        return "action_fallback"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        key = "handoff.offer" if consecutive_misses(tracker) >= 2 else "chat.fallback"
-        send_reply(dispatcher, key, language_of(tracker))
-        return []
-
-
 class ActionAffirmDeny(Action):
     """A yes or no: accepts or declines staff contact if the bot just offered it."""
 

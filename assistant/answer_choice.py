@@ -16,7 +16,8 @@ rules, in order:
    patient or a condition named in it takes that topic's route for it (or, when the topic
    has none, eligibility's for a kind of patient and conditions' for a condition);
    otherwise the best-ranked question of the previous topic; failing that, the previous
-   topic's overview.
+   topic's overview. With no previous answer ("psoriasis?" as a first message), the
+   eligibility or conditions answer for what it names, if it names anything.
 3. "Tell me more" (``chat_more``): the previous topic's overview.
 """
 
@@ -146,7 +147,9 @@ def _follow_up(
     content: Content, parse_data: Mapping[str, Any], patient: PatientContext, previous: Previous
 ) -> Optional[Choice]:
     if previous.topic is None or previous.topic not in content.knowledge:
-        return None
+        # Nothing to follow ("psoriasis?", "and for kids?" as a first message): what is
+        # known for the kind of patient or condition named, if any.
+        return _named_only(content, patient)
     entry = content.knowledge[previous.topic]
     if patient.population_named_now:
         routed = _route(content, entry, "for_population", POPULATION_TOPIC, patient.population)
@@ -160,6 +163,18 @@ def _follow_up(
     if ranked:
         return _choice(content, ranked[0])
     return Choice(entry.topic, None)
+
+
+def _named_only(content: Content, patient: PatientContext) -> Optional[Choice]:
+    for named, field, topic, key in (
+        (patient.population_named_now, "for_population", POPULATION_TOPIC, patient.population),
+        (patient.condition_named_now, "for_condition", CONDITION_TOPIC, patient.condition),
+    ):
+        if named and topic in content.knowledge:
+            routed = _route(content, content.knowledge[topic], field, topic, key)
+            if routed:
+                return routed
+    return None
 
 
 def _route(

@@ -52,6 +52,8 @@ def first(turn: list[dict]) -> dict:
         ("สเต็มเซลล์ทำให้เป็นมะเร็งได้ไหม", {"therapy.safety.tumour"}),
         ("can it treat acne", {"therapy.conditions.acne"}),
         ("does it help vitiligo", {"therapy.conditions.vitiligo"}),
+        # a condition alone, as the first message (taken for a follow-up or not understood)
+        ("psoriasis?", {"therapy.conditions.psoriasis", "therapy.evidence.psoriasis"}),
     ],
 )
 def test_the_first_bubble_answers_the_specific_question(assistant, sender, text, expected):

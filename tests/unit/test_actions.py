@@ -12,9 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as handoff_module
-from actions.answers import ActionAnswer, ActionReadMessage
+from actions.answers import ActionAnswer, ActionFallback, ActionReadMessage
 from actions.feedback import ActionRateAnswer
-from actions.handoff import ActionAffirmDeny, ActionFallback, ActionHandoff, consecutive_misses
+from actions.handoff import ActionAffirmDeny, ActionHandoff, consecutive_misses
 from actions.replies import CLINIC, CONTENT
 from assistant.handoff import summarise
 
@@ -286,6 +286,13 @@ def test_distress_gets_hotline_and_is_handed_off(alerts):
     assert messages[0]["topic"] == "safety.distress"
     assert events[-1]["metadata"]["handoff"]["reason"] == "distress"
     assert alerts[0].reason == "distress"
+
+
+def test_a_message_not_understood_that_names_a_condition_gets_that_condition():
+    entity = {"entity": "condition", "value": "psoriasis", "start": 0, "end": 9}
+    named = [user("psoriasis?", "nlu_fallback", 0.1, entities=[entity])]
+    messages, _ = run(ActionFallback(), tracker(named, condition="psoriasis"))
+    assert messages[0]["question"] == "therapy.conditions.psoriasis"
 
 
 def test_first_miss_asks_to_rephrase_second_offers_staff():

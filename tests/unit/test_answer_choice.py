@@ -131,6 +131,18 @@ def test_a_follow_up_the_ranking_cannot_place_gets_the_previous_topics_overview(
     )
 
 
+def test_a_follow_up_with_nothing_before_it_answers_for_what_it_names():
+    condition = PatientContext(condition="psoriasis", condition_named_now=True)
+    child = PatientContext(population="child", population_named_now=True)
+    assert choose(CONTENT, "follow_up", parsed(), condition, Previous()) == Choice(
+        "therapy.conditions", "therapy.conditions.psoriasis"
+    )
+    assert choose(CONTENT, "follow_up", parsed(), child, Previous()) == Choice(
+        "therapy.eligibility", "therapy.eligibility.children"
+    )
+    assert choose(CONTENT, "follow_up", parsed(), NOBODY, Previous()) is None
+
+
 def test_more_gives_the_previous_topics_overview_and_nothing_without_one():
     previous = Previous("therapy.procedure", "therapy.procedure.pain")
     assert choose(CONTENT, "chat_more", parsed(), NOBODY, previous) == Choice(
