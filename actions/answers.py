@@ -151,7 +151,7 @@ def answer_intent(
             # now. It carries the answer's topic: not an emergency answer, which would mark
             # the conversation urgent for staff (console/staff/conversation_events.py).
             note = render(
-                CONTENT.messages["safety.reported_symptom"],
+                CONTENT.reply("safety.reported_symptom"),
                 language,
                 {"symptom": str(reported.get("matched") or "")},
                 topic=choice.topic,

@@ -149,42 +149,29 @@ def _follow_up(
     if previous.topic is None or previous.topic not in content.knowledge:
         # Nothing to follow ("psoriasis?", "and for kids?" as a first message): what is
         # known for the kind of patient or condition named, if any.
-        return _named_only(content, patient)
-    entry = content.knowledge[previous.topic]
-    if patient.population_named_now:
-        routed = _route(content, entry, "for_population", POPULATION_TOPIC, patient.population)
-        if routed:
-            return routed
-    if patient.condition_named_now:
-        routed = _route(content, entry, "for_condition", CONDITION_TOPIC, patient.condition)
-        if routed:
-            return routed
-    ranked = _ranked_in_topic(parse_data.get("question_ranking") or [], entry.topic)
+        return _for_named(content, None, patient)
+    routed = _for_named(content, previous.topic, patient)
+    if routed:
+        return routed
+    ranked = _ranked_in_topic(parse_data.get("question_ranking") or [], previous.topic)
     if ranked:
         return _choice(content, ranked[0])
-    return Choice(entry.topic, None)
+    return Choice(previous.topic, None)
 
 
-def _named_only(content: Content, patient: PatientContext) -> Optional[Choice]:
-    for named, field, topic, key in (
+def _for_named(content: Content, topic: Optional[str], patient: PatientContext) -> Optional[Choice]:
+    """The answer for the kind of patient, else the condition, named in this message:
+    ``topic``'s route for it, else eligibility's or conditions' (None: no route)."""
+    for named, field, default_topic, key in (
         (patient.population_named_now, "for_population", POPULATION_TOPIC, patient.population),
         (patient.condition_named_now, "for_condition", CONDITION_TOPIC, patient.condition),
     ):
-        if named and topic in content.knowledge:
-            routed = _route(content, content.knowledge[topic], field, topic, key)
-            if routed:
-                return routed
-    return None
-
-
-def _route(
-    content: Content, entry: KnowledgeEntry, field: str, default_topic: str, key: Optional[str]
-) -> Optional[Choice]:
-    """The previous topic's route for ``key``, else the default topic's."""
-    for topic in (entry.topic, default_topic):
-        routes = getattr(content.knowledge[topic], field) if topic in content.knowledge else {}
-        if key in routes:
-            return _choice(content, routes[key])
+        if not named:
+            continue
+        for candidate in (topic, default_topic):
+            entry = content.knowledge.get(candidate or "")
+            if entry and key in getattr(entry, field):
+                return _choice(content, getattr(entry, field)[key])
     return None
 
 
