@@ -14,6 +14,9 @@ import pytest
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.console.settings")
 import django  # noqa: E402
 
+from tests.console.fake_rasa import FakeRasa  # noqa: E402
+from tests.trained_model import require_trained_model  # noqa: E402
+
 django.setup()
 
 
@@ -30,6 +33,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with connection.schema_editor() as editor:
             editor.create_model(TrackerEvent)
     yield
+
+
+@pytest.fixture
+def fake_rasa(settings):
+    """A fake Rasa HTTP API the console talks to (records what staff send)."""
+    fake = FakeRasa()
+    settings.RASA_URL = fake.url
+    settings.RASA_API_TOKEN = "the-token"
+    yield fake
+    fake.close()
 
 
 @pytest.fixture
@@ -67,12 +80,11 @@ def console_stack(tmp_path_factory):
     """Action server, Rasa (temporary SQLite tracker store) and the console on free ports."""
     import uuid
 
-    from assistant.paths import MODEL_PATH, ROOT
+    from assistant.paths import ROOT
     from ops.stack import free_port, make_stack, private_overrides
     from tests.console.staff_session import create_staff_user
 
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     data = tmp_path_factory.mktemp("console-stack")
     running = make_stack(
         {

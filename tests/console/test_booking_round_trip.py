@@ -5,24 +5,15 @@ confirmation live on their socket; a reviewer sees the request masked."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
-from assistant.clinic import clinic
 from harness.assistant_client import AssistantClient, wait_until
 from harness.socket_patient import SocketPatient
+from tests.clinic_days import open_weekday
 from tests.console.staff_session import STAFF_PASSWORD, StaffSession
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def open_weekday():
-    place = clinic()
-    day = place.local().date() + timedelta(days=2)
-    while place.hours_on(day) is None or place.hours_on(day)[1].hour < 15:
-        day += timedelta(days=1)
-    return day
 
 
 def test_web_patient_books_staff_confirm_patient_told_live(console_stack):

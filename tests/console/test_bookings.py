@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from console.staff import conversation_index
 from console.staff.models import AuditEntry, BookingRequest, Conversation
-from tests.console.fake_rasa import FakeRasa
 from tests.console.rasa_events import Conversation as Events
 
 pytestmark = pytest.mark.django_db(databases=["default", "tracker"])
@@ -57,15 +56,6 @@ def bookings(db):
     new.save()
     conversation_index.refresh_index()
     return {"old": old, "new": new}
-
-
-@pytest.fixture
-def fake_rasa(settings):
-    fake = FakeRasa()
-    settings.RASA_URL = fake.url
-    settings.RASA_API_TOKEN = "the-token"
-    yield fake
-    fake.close()
 
 
 def test_requests_are_listed_waiting_first_with_the_conversation_one_click_away(

@@ -13,13 +13,14 @@ import uuid
 
 import pytest
 
-from assistant.paths import MODEL_PATH, ROOT
+from assistant.paths import ROOT
 from harness.assistant_client import AssistantClient
 from harness.fake_line_api import FakeLineApi
 from harness.line_webhook import LineWebhookSender, postback_event
 from ops.stack import free_port, make_stack, private_overrides
 from tests.console.staff_session import STAFF_PASSWORD, StaffSession, create_staff_user
 from tests.line.conftest import LinePatient
+from tests.trained_model import require_trained_model
 from tests.web.chat_page import ChatPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -36,8 +37,7 @@ def line_api():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, line_api):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     data = tmp_path_factory.mktemp("ratings")
     running = make_stack(
         {

@@ -11,7 +11,6 @@ from django.urls import reverse
 from console.staff import conversation_index
 from console.staff.models import AuditEntry, Claim, Conversation, Flag, Note, Review, TrackerEvent
 from console.staff.views.conversations import PAGE_SIZE
-from tests.console.fake_rasa import FakeRasa
 from tests.console.rasa_events import Conversation as Events
 
 pytestmark = pytest.mark.django_db(databases=["default", "tracker"])
@@ -150,15 +149,6 @@ def test_queue_pages_a_long_queue_oldest_first(client_as, db):
     ]
     body = first.content.decode()
     assert f'<span class="badge">{PAGE_SIZE + 5}</span>' in body and "?page=2" in body
-
-
-@pytest.fixture
-def fake_rasa(settings):
-    fake = FakeRasa()
-    settings.RASA_URL = fake.url
-    settings.RASA_API_TOKEN = "the-token"
-    yield fake
-    fake.close()
 
 
 def test_claim_reply_in_thai_and_hand_back(client_as, sample, fake_rasa, users):

@@ -6,10 +6,11 @@ import uuid
 
 import pytest
 
-from assistant.paths import MODEL_PATH, ROOT
+from assistant.paths import ROOT
 from harness.assistant_client import AssistantClient
 from harness.webhook_receiver import WebhookReceiver
 from ops.stack import Stack, make_stack, private_overrides
+from tests.trained_model import require_trained_model
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -22,8 +23,7 @@ def staff_hook():
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, staff_hook) -> Stack:
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     running = make_stack(
         private_overrides(f"sqlite:///{db}", STAFF_WEBHOOK_URL=staff_hook.url),

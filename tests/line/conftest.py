@@ -9,11 +9,12 @@ from typing import Any, Optional
 import pytest
 import requests
 
-from assistant.paths import MODEL_PATH, ROOT
+from assistant.paths import ROOT
 from harness.assistant_client import AssistantClient
 from harness.fake_line_api import Call, FakeLineApi
 from harness.line_webhook import LineWebhookSender, text_event, user_id
 from ops.stack import Stack, make_stack, private_overrides
+from tests.trained_model import require_trained_model
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHANNEL_SECRET = "test-channel-secret-" + uuid.uuid4().hex
@@ -39,14 +40,21 @@ def line_overrides(db: Path, line_api: FakeLineApi, **more: str) -> dict[str, st
     }
 
 
+def own_line_stack(db: Path, line_api: FakeLineApi, name: str, **more: str) -> Stack:
+    """A stack (not started) with the LINE channel on, its tracker in ``db``, logs under
+    test-artifacts/logs/``name``."""
+    require_trained_model()
+    return make_stack(line_overrides(db, line_api, **more), log_dir=ARTIFACTS / "logs" / name)
+
+
 @pytest.fixture(scope="session")
 def line_stack(tmp_path_factory, line_api) -> Stack:
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
-    db = tmp_path_factory.mktemp("tracker") / "tracker.db"
-    running = make_stack(
-        line_overrides(db, line_api, LINE_STAFF_TO=STAFF_GROUP, LINE_LOADING_AFTER_SECONDS="0"),
-        log_dir=ARTIFACTS / "logs" / "line",
+    running = own_line_stack(
+        tmp_path_factory.mktemp("tracker") / "tracker.db",
+        line_api,
+        "line",
+        LINE_STAFF_TO=STAFF_GROUP,
+        LINE_LOADING_AFTER_SECONDS="0",
     )
     try:
         running.start()

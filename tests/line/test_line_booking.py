@@ -6,14 +6,13 @@ switch links the patient to the other language's rich menu."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
-from assistant.clinic import clinic
 from harness.line_webhook import postback_event
 from line_api.client import LineClient
 from ops.line_rich_menu import replace_menus
+from tests.clinic_days import open_weekday
 from tests.line.conftest import ACCESS_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -25,14 +24,6 @@ def quick_replies(call) -> list[dict]:
         for message in call.body["messages"]
         for item in (message.get("quickReply") or {}).get("items", [])
     ]
-
-
-def open_weekday():
-    place = clinic()
-    day = place.local().date() + timedelta(days=2)
-    while place.hours_on(day) is None or place.hours_on(day)[1].hour < 15:
-        day += timedelta(days=1)
-    return day
 
 
 def test_a_thai_line_patient_books_and_staff_confirm_by_push(patient, assistant, line_api):

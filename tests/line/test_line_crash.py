@@ -10,17 +10,14 @@ import time
 
 import pytest
 
-from assistant.paths import MODEL_PATH
 from bench.load import check_consistency
 from harness.fake_line_api import FakeLineApi
 from harness.line_webhook import LineWebhookSender, text_event
-from ops.stack import make_stack
 from tests.line.conftest import (
     ACCESS_TOKEN,
-    ARTIFACTS,
     CHANNEL_SECRET,
     LinePatient,
-    line_overrides,
+    own_line_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -48,10 +45,8 @@ def reply_order(patient: LinePatient, tokens: list[str]) -> list[int]:
 
 
 def test_kill_9_then_restart_answers_every_acknowledged_event_once_in_order(tmp_path, line_api):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     db = tmp_path / "tracker.db"
-    stack = make_stack(line_overrides(db, line_api), log_dir=ARTIFACTS / "logs" / "line-crash")
+    stack = own_line_stack(db, line_api, "line-crash")
     try:
         stack.start()
         webhook = LineWebhookSender(stack.rasa_url, CHANNEL_SECRET)

@@ -7,10 +7,12 @@ import sqlite3
 
 import pytest
 
-from assistant.paths import MODEL_PATH
 from harness.line_webhook import LineWebhookSender, text_event
-from ops.stack import make_stack
-from tests.line.conftest import ARTIFACTS, CHANNEL_SECRET, LinePatient, line_overrides
+from tests.line.conftest import (
+    CHANNEL_SECRET,
+    LinePatient,
+    own_line_stack,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +21,8 @@ QUESTIONS = ["สเต็มเซลล์คืออะไร", "ราค�
 
 
 def test_sigterm_finishes_every_acknowledged_event_before_exiting(tmp_path, line_api):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
     db = tmp_path / "tracker.db"
-    stack = make_stack(line_overrides(db, line_api), log_dir=ARTIFACTS / "logs" / "line-shutdown")
+    stack = own_line_stack(db, line_api, "line-shutdown")
     try:
         stack.start()
         webhook = LineWebhookSender(stack.rasa_url, CHANNEL_SECRET)

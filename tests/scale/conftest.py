@@ -17,12 +17,12 @@ import psycopg2
 import pytest
 import redis
 
-from assistant.paths import MODEL_PATH
 from bench.compare import fresh_database, line_overrides
 from bench.load import LinePlatform
 from ops.scaled import ScaledStack
 from ops.stack import free_port, private_overrides
 from tests.e2e.conftest import ARTIFACTS
+from tests.trained_model import require_trained_model
 
 DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults"
 CONSOLE_DATABASE = "postgresql://postgres@127.0.0.1:5432/rasa_faults_console"
@@ -102,8 +102,7 @@ def scaled(tmp_path_factory, line_platform):
     ]
     if missing:
         pytest.skip("scaled topology needs " + ", ".join(missing))
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     fresh_database(DATABASE)
     fresh_database(CONSOLE_DATABASE)
     topology = ScaledStack(

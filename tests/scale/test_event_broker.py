@@ -11,10 +11,10 @@ import uuid
 import aio_pika
 import pytest
 
-from assistant.paths import MODEL_PATH
 from harness.assistant_client import AssistantClient
 from ops.stack import make_stack, private_overrides
 from tests.e2e.conftest import ARTIFACTS
+from tests.trained_model import require_trained_model
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -81,8 +81,7 @@ def events_in(name: str, sender: str, timeout: float = 30.0) -> list[dict]:
 
 
 def test_with_a_broker_url_every_event_reaches_the_rabbitmq_queue(tmp_path, queue):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     stack = make_stack(
         {
             **private_overrides(f"sqlite:///{tmp_path / 'tracker.db'}"),

@@ -12,10 +12,11 @@ from typing import Callable, Iterator
 
 import pytest
 
-from assistant.paths import MODEL_PATH, ROOT
+from assistant.paths import ROOT
 from harness.assistant_client import AssistantClient
 from harness.webhook_receiver import WebhookReceiver
 from ops.stack import Stack, free_port, make_stack, private_overrides
+from tests.trained_model import require_trained_model
 from tests.web.chat_page import ChatPage
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,8 +27,7 @@ PHONE = {"width": 375, "height": 740}
 
 @pytest.fixture(scope="session")
 def web_stack(tmp_path_factory) -> Iterator[Stack]:
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}: run `make test` (it trains first).")
+    require_trained_model()
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     with WebhookReceiver() as staff_hook:
         running = make_stack(

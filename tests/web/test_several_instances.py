@@ -10,9 +10,9 @@ import time
 import pytest
 import redis
 
-from assistant.paths import MODEL_PATH
 from harness.assistant_client import AssistantClient
 from ops.stack import free_port, make_stack, private_overrides
+from tests.trained_model import require_trained_model
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import ARTIFACTS, DESKTOP
 
@@ -58,8 +58,7 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_instances(tmp_path_factory, redis_url):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {MODEL_PATH}")
+    require_trained_model()
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     redis_port = redis_url.split(":")[2].split("/")[0]
     stack = make_stack(
