@@ -59,7 +59,7 @@ from assistant.booking_slots import (
     problem_with,
 )
 from assistant.booking_time import RequestedTime, read_requested_time
-from assistant.conversation import bot_metadata
+from assistant.conversation import SAFETY_NET_KEY, bot_metadata
 from assistant.handoff import (
     BOOKING_CANCELLED,
     BOOKING_CHANGE,
@@ -112,7 +112,7 @@ def confidence(tracker: Tracker) -> float:
 
 def is_safety_net(tracker: Tracker) -> bool:
     """Whether the rule-based red-flag net (not the classifier) forced a safety intent."""
-    return bool((tracker.latest_message or {}).get("safety_net"))
+    return bool((tracker.latest_message or {}).get(SAFETY_NET_KEY))
 
 
 def is_question(tracker: Tracker, strict: bool = False) -> bool:

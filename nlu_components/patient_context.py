@@ -84,17 +84,14 @@ class PatientContextMatcher:
         age.
         """
         found = [f for f in self._words_in(tokens) if f.kind != NOBODY]
-        named = {f.value for f in found if f.kind == POPULATION}
-        if named & MOTHERS:
-            # A pregnant or breastfeeding patient asks about herself: the child she
-            # mentions ("ลูก 2 เดือน", "the baby") is not who the question is about.
-            found = [f for f in found if f.kind != POPULATION or f.value in MOTHERS]
+        mother = any(f.kind == POPULATION and f.value in MOTHERS for f in found)
         ages = self._ages_in(text)
-        if ages:
-            # An age wins over the words that say how old someone is ("my daughter just
-            # turned 15": teen), not over pregnancy or breastfeeding ("I'm 35 and pregnant").
+        if mother or ages:
+            # A pregnant or breastfeeding patient asks about herself: the child she
+            # mentions ("ลูก 2 เดือน", "the baby") is not who the question is about. An age
+            # wins over the words that say how old someone is ("my daughter just turned
+            # 15": teen), not over pregnancy or breastfeeding ("I'm 35 and pregnant").
             found = [f for f in found if f.kind != POPULATION or f.value in MOTHERS]
-            mother = any(f.kind == POPULATION for f in found)
             for age in ages:
                 found.append(age)
                 population = self.population_of_age(int(age.value))

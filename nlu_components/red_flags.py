@@ -120,15 +120,20 @@ class RedFlagMatcher:
         ]
         if not symptoms:
             return None
-        current = not all(self._is_history(normalised, symptom) for symptom in symptoms)
+        current = not (
+            self._asks_a_question_only(normalised)
+            and all(self._told_as_history(normalised, symptom) for symptom in symptoms)
+        )
         return RedFlag(EMERGENCY, symptoms[0].group(), current)
 
-    def _is_history(self, text: str, symptom: re.Match[str]) -> bool:
+    def _asks_a_question_only(self, text: str) -> bool:
+        """Asks a question, and not what to do or for help."""
+        asks = "?" in text or any(p.search(text) for p in self._asks)
+        return asks and not any(p.search(text) for p in self._asks_what_to_do)
+
+    def _told_as_history(self, text: str, symptom: re.Match[str]) -> bool:
         """Told as history or hearsay, with nothing saying it is happening now (see the
         ``history`` list's comment in content/red_flags.yml)."""
-        asks = "?" in text or any(p.search(text) for p in self._asks)
-        if not asks or any(p.search(text) for p in self._asks_what_to_do):
-            return False
         sentence = _sentence_around(text, symptom)
         for pattern in self._resolved:
             sentence = pattern.sub(" ", sentence)
