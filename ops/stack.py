@@ -212,8 +212,9 @@ class Stack:
                 "--port",
                 port,
                 "--enable-api",
-                "--auth-token",
-                self.token,
+                # One argument: a token may start with "-" (secrets.token_urlsafe does one
+                # time in 64), which argparse would take for an option.
+                f"--auth-token={self.token}",
                 "--cors",
                 *self.env["CORS_ORIGINS"].split(),
             ],
